@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "devplans"
+
+urlpatterns = [
+    path("", views.my_plan, name="my_plan"),
+]

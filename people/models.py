@@ -1,0 +1,103 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+# Group names for the two staff roles. Managers are not a group: a manager is
+# anyone with active reports.
+LD_GROUP = "L&D"
+HR_GROUP = "HR"
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone name, e.g. Europe/London.")
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """Someone in the org chart, tied one-to-one to the login account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person")
+    employee_number = models.CharField(max_length=32, unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
+    manager = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+    time_zone = models.CharField(max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone])
+    is_active = models.BooleanField(default=True)
+    left_on = models.DateField(null=True, blank=True, help_text="The day this person left the organisation.")
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(condition=~Q(manager=models.F("pk")), name="person_not_own_manager"),
+            models.CheckConstraint(
+                condition=Q(is_active=True, left_on__isnull=True) | Q(is_active=False),
+                name="person_active_has_no_left_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["manager", "is_active"])]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.employee_number})"
+
+    def get_absolute_url(self):
+        return reverse("people:person_detail", args=[self.pk])
+
+    @property
+    def email(self):
+        return self.user.email
+
+    def clean(self):
+        if self.manager_id and self.manager_id == self.pk:
+            raise ValidationError({"manager": "A person cannot be their own manager."})
+        if self.is_active and self.left_on:
+            raise ValidationError({"left_on": "An active person has no left date."})
+
+
+class OrgImport(models.Model):
+    """One upload of the org chart CSV, validated and applied in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Checking and importing"
+        REJECTED = "rejected", "Rejected: nothing was changed"
+        DONE = "done", "Imported"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="org_imports"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    row_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.REJECTED, self.Status.DONE)

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .forms import EmailAuthenticationForm, LabelledPasswordResetForm
+
+admin.site.site_header = "SkillBridge administration"
+admin.site.site_title = "SkillBridge admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("status/", views.status, name="status"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=LabelledPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("people.urls")),
+    path("my-plan/", include("devplans.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]
