@@ -22,6 +22,26 @@ def _missing(marker):
     return None
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing passwords the production way costs ~0.2 s each; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_services(request):
+    """Tasks run inline in tests, except in tests marked `services`, which use the real broker."""
+    from skillbridge.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 def pytest_collection_modifyitems(config, items):
     kept, dropped = [], {}
     for item in items:
@@ -39,3 +59,38 @@ def pytest_collection_modifyitems(config, items):
             )
         config.hook.pytest_deselected(items=[i for g in dropped.values() for i in g])
         items[:] = kept
+
+
+class Org:
+    """A small org chart with one user per role of the authorization matrix."""
+
+
+@pytest.fixture
+def org(db):
+    from django.contrib.auth import get_user_model
+
+    from people.tests.factories import DepartmentFactory, PersonFactory, UserFactory, hr_user, ld_user
+
+    engineering = DepartmentFactory(name="Engineering")
+    sales = DepartmentFactory(name="Sales")
+    world = Org()
+    world.manager_person = PersonFactory(
+        full_name="Kate Morgan", job_title="Head of Engineering", department=engineering
+    )
+    world.employee_person = PersonFactory(
+        full_name="Brian Walsh", job_title="Senior Engineer", department=engineering, manager=world.manager_person
+    )
+    world.other_manager_person = PersonFactory(full_name="Sam Ortiz", job_title="Head of Sales", department=sales)
+    world.other_employee_person = PersonFactory(
+        full_name="Olivia Reyes", job_title="Sales Rep", department=sales, manager=world.other_manager_person
+    )
+    world.anonymous = None
+    world.employee = world.employee_person.user
+    world.other_employee = world.other_employee_person.user
+    world.manager = world.manager_person.user
+    world.other_manager = world.other_manager_person.user
+    world.ld = ld_user(department=DepartmentFactory(name="HR"))
+    world.hr = hr_user(department=DepartmentFactory(name="HR"))
+    world.admin = UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+    world.user_model = get_user_model()
+    return world

@@ -11,6 +11,11 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That e-mail and password do not match an account. Check both and try again.",
+    }
+
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
 

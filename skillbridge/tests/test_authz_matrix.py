@@ -1,0 +1,117 @@
+"""Role × URL → expected status, for every URL the project serves.
+
+The test walks the URL resolver and fails when a named URL has no row here,
+so a new page cannot ship without saying who may open it. Objects in the
+URLs belong to the employee of the `org` fixture (Brian, who reports to
+Kate), so "another employee" and "another manager" must get 404, not 403 and
+not the data.
+
+Django admin URLs are covered by one rule instead of a row each: the admin
+checks staff status itself; `test_admin_pages_are_for_staff_only` opens
+every admin page without arguments for each role.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from people.models import OrgImport
+
+ROLES = ["anonymous", "employee", "other_employee", "manager", "other_manager", "ld", "hr", "admin"]
+
+
+def _everyone(status, anonymous=302):
+    return {role: (anonymous if role == "anonymous" else status) for role in ROLES}
+
+
+def _only(allowed, status=200, others=403):
+    return {role: 302 if role == "anonymous" else (status if role in allowed else others) for role in ROLES}
+
+
+# name → (method, kwargs builder, {role: status})
+MATRIX = {
+    "home": ("get", None, _everyone(302)),
+    "status": ("get", None, _only({"admin"})),
+    "login": ("get", None, _everyone(302, anonymous=200)),
+    "logout": ("post", None, _everyone(302)),
+    "password_change": ("get", None, _everyone(200)),
+    "password_change_done": ("get", None, _everyone(200)),
+    "password_reset": ("get", None, _everyone(200, anonymous=200)),
+    "password_reset_done": ("get", None, _everyone(200, anonymous=200)),
+    "password_reset_confirm": (
+        "get",
+        lambda org: {"uidb64": "MQ", "token": "not-a-real-token"},
+        _everyone(200, anonymous=200),
+    ),
+    "password_reset_complete": ("get", None, _everyone(200, anonymous=200)),
+    "people:team": ("get", None, _only({"manager", "other_manager"})),
+    "people:person_detail": (
+        "get",
+        lambda org: {"pk": org.employee_person.pk},
+        _only({"employee", "manager", "hr", "admin"}, others=404),
+    ),
+    "people:org_import": ("get", None, _only({"hr", "admin"})),
+    "people:org_import_detail": ("get", lambda org: {"pk": org.org_import.pk}, _only({"hr", "admin"})),
+    "devplans:my_plan": ("get", None, _everyone(200)),
+    "catalog:course_list": ("get", None, _everyone(200)),
+    "reports:home": ("get", None, _only({"hr", "admin"})),
+}
+
+
+def _names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def _admin_names_without_args():
+    names = []
+    for name in sorted(set(_names())):
+        if name.startswith("admin:"):
+            try:
+                names.append((name, reverse(name)))
+            except Exception:  # noqa: S112 -- pages that need an object id are covered by their changelist
+                continue
+    return names
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    served = {name for name in _names() if not name.startswith("admin:")}
+    assert served - MATRIX.keys() == set(), "add these URLs to the authorization matrix"
+    assert MATRIX.keys() - served == set(), "these matrix rows match no URL any more"
+
+
+@pytest.fixture
+def world(org):
+    org.org_import = OrgImport.objects.create(uploaded_by=org.hr, file_name="org.csv", content=b"x")
+    return org
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_authorization_matrix(client, world, name, role):
+    method, kwargs_for, expected = MATRIX[name]
+    user = getattr(world, role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=kwargs_for(world) if kwargs_for else None)
+    response = getattr(client, method)(url)
+    assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_pages_are_for_staff_only(client, world, role):
+    user = getattr(world, role)
+    if user is not None:
+        client.force_login(user)
+    for name, url in _admin_names_without_args():
+        status = client.get(url).status_code
+        if role == "admin":  # some admin pages refuse even staff (read-only models, missing parameters)
+            assert status in (200, 302, 403, 405), f"{name}: {status}"
+        elif name == "admin:login":  # the admin's own login page is open to all
+            assert status in (200, 302), f"{name}: {status}"
+        else:
+            assert status in (302, 403), f"{role} reached {name}"
