@@ -19,7 +19,8 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV} | env_extra
+    skip = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set it for this process only
+    env = {k: v for k, v in os.environ.items() if k not in skip} | env_extra
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

@@ -1,0 +1,64 @@
+"""Writes to the course catalog: one function per business action."""
+
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Course
+
+FIELDS = frozenset(f.name for f in Course._meta.concrete_fields if not f.primary_key)
+BATCH = 500
+
+
+@transaction.atomic
+def upsert_courses(*, rows: list[dict]) -> tuple[int, int, int]:
+    """Create or update courses by code; returns (created, updated, unchanged).
+
+    Each row maps Course field names to values and must have a code; a row for
+    an existing course may leave fields out. Every row is checked first: a bad
+    row raises ValidationError and nothing is written. Only courses whose
+    fields change are saved.
+    """
+    codes = [_code_of(row) for row in rows]
+    repeated = sorted(code for code, count in Counter(codes).items() if count > 1)
+    if repeated:
+        raise ValidationError(f"Course code(s) listed more than once: {', '.join(repeated)}.")
+    existing = Course.objects.in_bulk(codes, field_name="code")
+    new, changed, changed_fields = [], [], set()
+    for row in rows:
+        current = existing.get(row["code"])
+        candidate = _checked(row, current)
+        if current is None:
+            new.append(candidate)
+            continue
+        fields = {name for name in row if getattr(candidate, name) != getattr(current, name)}
+        if fields:
+            changed.append(candidate)
+            changed_fields |= fields
+    Course.objects.bulk_create(new, batch_size=BATCH)
+    if changed:
+        Course.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH)
+    return len(new), len(changed), len(rows) - len(new) - len(changed)
+
+
+def _code_of(row: dict) -> str:
+    unknown = set(row) - FIELDS
+    if unknown:
+        raise ValidationError(f"Course {row.get('code', '?')}: unknown field(s) {', '.join(sorted(unknown))}.")
+    if not row.get("code"):
+        raise ValidationError(f"A course row has no code: {row!r}.")
+    return row["code"]
+
+
+def _checked(row: dict, current: Course | None) -> Course:
+    """The course as it would be saved: current values overlaid by the row, validated."""
+    candidate = Course(pk=current.pk, **{name: getattr(current, name) for name in FIELDS}) if current else Course()
+    for name, value in row.items():
+        setattr(candidate, name, value)
+    try:
+        candidate.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())
+        raise ValidationError(f"Course {row['code']}: {problems}") from exc
+    return candidate

@@ -1,0 +1,103 @@
+"""Loads the demo story (Kate, Brian, Greg, Lisa, Hannah) into the database.
+
+Every function is idempotent: a second run finds everything in place and
+writes nothing, not even a new password hash.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from catalog.services import upsert_courses
+from people.importer import COLUMNS
+from people.services import ImportResult, import_org
+
+from . import demo_data
+
+User = get_user_model()
+
+
+class DemoDataError(Exception):
+    """The demo data cannot be loaded into this database as it stands."""
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    people: ImportResult
+    courses: tuple[int, int, int]
+    passwords_set: int
+    memberships_added: int
+    admin_created: bool
+
+
+@transaction.atomic
+def seed_demo(*, password: str = demo_data.DEMO_PASSWORD) -> DemoResult:
+    """The demo org chart, catalog and logins, created or brought up to date."""
+    emails = [email for _, email, _ in demo_data.LOGINS]
+    return DemoResult(
+        people=load_people(rows=demo_data.PEOPLE),
+        courses=upsert_courses(rows=demo_data.COURSES),
+        passwords_set=set_passwords(emails=emails, password=password),
+        memberships_added=add_memberships(memberships={email: group for _, email, group in demo_data.LOGINS if group}),
+        admin_created=ensure_admin(email=demo_data.ADMIN_EMAIL, password=password),
+    )
+
+
+def org_csv(rows: list[tuple]) -> bytes:
+    """The rows as an org chart CSV file, header included."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS.values())
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@transaction.atomic
+def load_people(*, rows: list[tuple]) -> ImportResult:
+    """Upsert the people through the same importer HR uses."""
+    result = import_org(content=org_csv(rows))
+    if not result.ok:
+        problems = "; ".join(f"line {line}: {message}" for line, message in result.errors)
+        raise DemoDataError(f"The demo org chart does not fit this database: {problems}")
+    return result
+
+
+@transaction.atomic
+def set_passwords(*, emails: list[str], password: str) -> int:
+    """Give these people's accounts the password, unless they already have it; returns how many changed."""
+    users = list(User.objects.filter(email__in=emails, person__isnull=False))
+    missing = set(emails) - {user.email for user in users}
+    if missing:
+        raise DemoDataError(f"No person with the e-mail(s) {', '.join(sorted(missing))}.")
+    changed = [user for user in users if not check_password(password, user.password)]
+    for user in changed:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return len(changed)
+
+
+@transaction.atomic
+def add_memberships(*, memberships: dict[str, str]) -> int:
+    """Put each account (by e-mail) in its group; returns how many memberships were added."""
+    added = 0
+    for email, name in memberships.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        user = User.objects.get(email=email, person__isnull=False)
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+            added += 1
+    return added
+
+
+@transaction.atomic
+def ensure_admin(*, email: str, password: str) -> bool:
+    """Create the superuser (not a person in the org chart) if missing; True if created."""
+    if User.objects.filter(username=email).exists():
+        return False
+    User.objects.create_superuser(username=email, email=email, password=password)
+    return True

@@ -1,0 +1,130 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from catalog.models import Course
+from people.models import HR_GROUP, LD_GROUP, Department, Person
+from skillbridge.demo_data import ADMIN_EMAIL, DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def seed_demo():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    """Everything seed_demo writes, as plain values."""
+    return {
+        "people": list(Person.objects.order_by("pk").values()),
+        "users": list(User.objects.order_by("pk").values()),
+        "groups": sorted(User.groups.through.objects.values_list("user_id", "group_id")),
+        "departments": list(Department.objects.order_by("pk").values()),
+        "courses": list(Course.objects.order_by("pk").values()),
+    }
+
+
+def person(email):
+    return Person.objects.get(user__email=email)
+
+
+def test_seed_demo_gives_kate_brian_and_greg_as_direct_reports():
+    seed_demo()
+
+    kate = person("kate@example.com")
+    reports = set(kate.reports.values_list("user__email", flat=True))
+    assert {"brian@example.com", "greg@example.com"} <= reports
+    assert person("brian@example.com").job_title == "Senior Engineer"
+
+
+def test_seed_demo_gives_kate_a_chain_larger_than_her_direct_reports():
+    seed_demo()
+
+    kate = person("kate@example.com")
+    team_leads = kate.reports.filter(reports__isnull=False).distinct()
+    assert team_leads.exists()
+    assert all(3 <= lead.reports.count() <= 4 for lead in team_leads)
+
+
+def test_seed_demo_puts_lisa_in_the_ld_group():
+    seed_demo()
+
+    assert User.objects.get(email="lisa@example.com").groups.filter(name=LD_GROUP).exists()
+
+
+def test_seed_demo_puts_hannah_in_the_hr_group():
+    seed_demo()
+
+    assert User.objects.get(email="hannah@example.com").groups.filter(name=HR_GROUP).exists()
+
+
+def test_seed_demo_builds_about_forty_people_in_five_departments():
+    seed_demo()
+
+    assert 35 <= Person.objects.count() <= 45
+    assert Department.objects.filter(people__isnull=False).distinct().count() >= 5
+    assert Person.objects.filter(manager__isnull=True).count() == 1
+
+
+def test_seed_demo_creates_a_varied_course_catalog():
+    seed_demo()
+
+    assert 25 <= Course.objects.count() <= 40
+    assert Course.objects.values("format").distinct().count() == len(Course.Format.choices)
+
+
+def test_seed_demo_printed_logins_authenticate():
+    output = seed_demo()
+
+    emails = [line.split()[-2] for line in output.splitlines() if line.endswith(DEMO_PASSWORD)]
+    assert len(emails) == 6
+    request = RequestFactory().post("/accounts/login/")
+    for email in emails:
+        assert authenticate(request, username=email, password=DEMO_PASSWORD) is not None, email
+
+
+def test_seed_demo_admin_is_a_superuser_without_a_person():
+    seed_demo()
+
+    admin = User.objects.get(username=ADMIN_EMAIL)
+    assert admin.is_superuser
+    assert not Person.objects.filter(user=admin).exists()
+
+
+def test_seed_demo_gives_the_password_only_to_demo_logins():
+    seed_demo()
+
+    with_password = User.objects.exclude(password__startswith="!").values_list("email", flat=True)
+    assert set(with_password) == {
+        "kate@example.com",
+        "brian@example.com",
+        "greg@example.com",
+        "lisa@example.com",
+        "hannah@example.com",
+        ADMIN_EMAIL,
+    }
+
+
+def test_seed_demo_second_run_changes_nothing():
+    seed_demo()
+    before = snapshot()
+
+    seed_demo()
+
+    assert snapshot() == before
+
+
+def test_seed_demo_second_run_reports_nothing_created_or_updated():
+    seed_demo()
+
+    output = seed_demo()
+
+    assert "People: 0 created, 0 updated" in output
+    assert "Courses: 0 created, 0 updated" in output
+    assert "0 password(s) set, 0 group membership(s) added" in output
