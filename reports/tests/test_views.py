@@ -10,7 +10,7 @@ def test_hr_overview_shows_headcount_by_department_as_chart_and_table(client, or
     body = response.content.decode()
     assert 'id="headcount-chart"' in body
     assert 'id="headcount-data"' in body
-    assert "<th scope=\"row\">Engineering</th><td class=\"text-end\">2</td>" in body
+    assert '<th scope="row">Engineering</th><td class="text-end">2</td>' in body
     assert response.context["totals"]["active"] == 6
 
 
