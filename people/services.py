@@ -1,5 +1,6 @@
 """Writes to the org chart: one function per business action."""
 
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -8,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .importer import OrgRow, check_org_rows, parse_org_csv
+from .importer import OrgRow, check_org_rows, read_org_csv
 from .models import Department, OrgImport, Person
 
 User = get_user_model()
 BATCH = 1000
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -60,9 +62,14 @@ def _current_org():
 
 
 def validate_org_file(content: bytes):
-    """Every problem in the file, with line numbers; returns (rows, errors, current org)."""
-    rows, errors = parse_org_csv(content)
-    if errors:
+    """Every problem in the file, with line numbers; returns (rows, errors, current org).
+
+    The checks against the org chart run even when some lines already have an
+    error, so that one upload shows everything to fix. Errors come in line order.
+    """
+    parsed = read_org_csv(content)
+    rows, errors = parsed.rows, parsed.errors
+    if not rows:  # unreadable, or no usable line: nothing to check against the org chart
         return rows, errors, None
     current = _current_org()
     number_of_pk = {values["pk"]: number for number, values in current.items()}
@@ -75,7 +82,9 @@ def validate_org_file(content: bytes):
         existing_emails={v["email"].lower(): n for n, v in current.items() if v["email"]},
         reserved_emails={e.lower() for e in reserved},
         errors=errors,
+        rejected_numbers=parsed.rejected_numbers,
     )
+    errors.sort(key=lambda error: error[0])
     return rows, errors, current
 
 
@@ -108,30 +117,7 @@ def _apply(rows: list[OrgRow], current: dict) -> ImportResult:
     new_rows = [r for r in rows if r.employee_number not in current]
     old_rows = [r for r in rows if r.employee_number in current]
 
-    # New people: account first (no password until they reset one), then person.
-    unusable = make_password(None)
-    users = User.objects.bulk_create(
-        [User(username=r.email, email=r.email, password=unusable, is_active=r.is_active) for r in new_rows],
-        batch_size=BATCH,
-    )
-    Person.objects.bulk_create(
-        [
-            Person(
-                user_id=user.pk,
-                employee_number=r.employee_number,
-                full_name=r.name,
-                job_title=r.job_title,
-                department_id=departments.get(r.department),
-                is_active=r.is_active,
-                left_on=None if r.is_active else today,
-            )
-            for r, user in zip(new_rows, users, strict=True)
-        ],
-        batch_size=BATCH,
-    )
-    result.created = len(new_rows)
-
-    # Existing people: update what changed.
+    # Existing people first: one of them may be giving up the address a new person takes.
     changed_people, changed_users, renamed_users = [], [], []
     changed_numbers = set()
     for r in old_rows:
@@ -159,6 +145,29 @@ def _apply(rows: list[OrgRow], current: dict) -> ImportResult:
         )
     if changed_users:
         User.objects.bulk_update(changed_users, ["username", "email", "is_active"], batch_size=BATCH)
+
+    # New people: account first (no password until they reset one), then person.
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        [User(username=r.email, email=r.email, password=unusable, is_active=r.is_active) for r in new_rows],
+        batch_size=BATCH,
+    )
+    Person.objects.bulk_create(
+        [
+            Person(
+                user_id=user.pk,
+                employee_number=r.employee_number,
+                full_name=r.name,
+                job_title=r.job_title,
+                department_id=departments.get(r.department),
+                is_active=r.is_active,
+                left_on=None if r.is_active else today,
+            )
+            for r, user in zip(new_rows, users, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    result.created = len(new_rows)
 
     # Managers last, once everyone exists.
     pk_of = dict(Person.objects.values_list("employee_number", "pk"))
@@ -198,7 +207,13 @@ def run_queued_org_import(*, org_import_id: int) -> OrgImport | None:
         org_import = OrgImport.objects.select_for_update().get(pk=org_import_id)
         if org_import.is_finished:
             return org_import
-        result = import_org(content=bytes(org_import.content))
+        try:
+            result = import_org(content=bytes(org_import.content))
+        except Exception:
+            # import_org's own savepoint is rolled back: nothing was written. Say so,
+            # rather than leaving the upload "running" for ever.
+            logger.exception("Org import %s failed", org_import_id)
+            result = ImportResult(errors=[(None, "the import stopped on an unexpected error; nothing was changed.")])
         if result.ok:
             org_import.status = OrgImport.Status.DONE
             org_import.created_count = result.created

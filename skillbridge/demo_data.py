@@ -6,12 +6,13 @@ DEMO_PASSWORD = "skillbridge-demo"  # noqa: S105 -- printed for the demo, not a 
 ADMIN_EMAIL = "admin@example.com"
 
 ENGINEERING, SALES, SUPPORT, MARKETING, HR = "Engineering", "Sales", "Customer Support", "Marketing", "HR"
+EXECUTIVE = "Executive"
 
 # Rows of the org chart CSV, in people.importer.COLUMNS order: employee number,
 # name, e-mail, manager's employee number, department, job title, active.
 # fmt: off
 PEOPLE = [
-    ("E0001", "Margaret Ellis", "margaret.ellis@example.com", "", "", "Chief Executive Officer", "yes"),
+    ("E0001", "Margaret Ellis", "margaret.ellis@example.com", "", EXECUTIVE, "Chief Executive Officer", "yes"),
     # Engineering: Kate's team, with Priya's team below it.
     ("E0002", "Kate Morgan", "kate@example.com", "E0001", ENGINEERING, "Head of Engineering", "yes"),
     ("E0003", "Brian Walsh", "brian@example.com", "E0002", ENGINEERING, "Senior Engineer", "yes"),

@@ -13,7 +13,8 @@ GOOD_CSV = (
 BAD_CSV = (
     b"employee number,name,e-mail,manager's employee number,department,job title,active\n"
     b"N1,Nora Boss,nora@example.com,,Operations,Head of Operations,yes\n"
-    b"N2,,ned@example.com,N9,Operations,Analyst,yes\n"
+    b"N2,,ned@example.com,N1,Operations,Analyst,yes\n"
+    b"N3,Nia Lost,nia@example.com,N9,Operations,Analyst,yes\n"
 )
 
 
@@ -140,7 +141,9 @@ def test_a_bad_org_chart_shows_every_error_with_its_line_and_changes_nothing(
     page = client.get(response.url).content.decode()
     assert "nothing was changed" in page
     assert "name is empty" in page
+    assert "manager N9 is neither in this file nor in the org chart" in page
     assert "<td>3</td>" in page
+    assert "<td>4</td>" in page
     assert Person.objects.count() == before
 
 
