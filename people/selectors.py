@@ -12,8 +12,9 @@ Every other app composes these functions; views never query Person directly.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from .models import HR_GROUP, LD_GROUP, Department, OrgImport, Person
 
@@ -108,9 +109,16 @@ def team_for(user, *, chain: bool = False, search: str = "") -> QuerySet[Person]
         people = people.filter(
             Q(full_name__icontains=search) | Q(job_title__icontains=search) | Q(department__name__icontains=search)
         )
-    return people.annotate(report_count=Count("reports", filter=Q(reports__is_active=True), distinct=True)).order_by(
-        "full_name", "pk"
+    # A correlated subquery rather than JOIN + GROUP BY: PostgreSQL evaluates it
+    # only for the rows of the page, after ORDER BY ... LIMIT.
+    active_reports = (
+        Person.objects.filter(manager=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("manager")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return people.annotate(report_count=Coalesce(Subquery(active_reports), 0)).order_by("full_name", "pk")
 
 
 def reports_of(user, person: Person) -> QuerySet[Person]:
