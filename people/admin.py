@@ -1,6 +1,35 @@
+from django import forms
 from django.contrib import admin
 
 from .models import Department, OrgImport, Person
+from .selectors import is_below
+
+
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "user",
+            "employee_number",
+            "full_name",
+            "job_title",
+            "department",
+            "manager",
+            "time_zone",
+            "is_active",
+            "left_on",
+        ]
+
+    def clean_manager(self):
+        manager = self.cleaned_data.get("manager")
+        if manager and self.instance.pk:
+            if manager.pk == self.instance.pk:
+                raise forms.ValidationError("A person cannot be their own manager.")
+            if is_below(self.instance.pk, manager_id=manager.pk):
+                raise forms.ValidationError(
+                    f"{manager.full_name} reports (directly or not) to this person: the chain would loop."
+                )
+        return manager
 
 
 @admin.register(Department)
@@ -11,6 +40,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonAdminForm
     list_display = ["full_name", "employee_number", "job_title", "department", "manager", "is_active"]
     list_filter = ["is_active", "department"]
     search_fields = ["full_name", "employee_number", "user__email", "job_title"]

@@ -81,6 +81,11 @@ def chain_below(person_id: int) -> RawSQL:
     return RawSQL(_CHAIN_SQL, [person_id])  # noqa: S611 -- constant SQL, the id is a bound parameter
 
 
+def is_below(person_id: int, *, manager_id: int) -> bool:
+    """True when manager_id is somewhere in person_id's chain (so making them the manager would loop)."""
+    return Person.objects.filter(pk=manager_id).filter(pk__in=chain_below(person_id)).exists()
+
+
 def _people() -> QuerySet[Person]:
     return Person.objects.select_related("user", "department", "manager")
 

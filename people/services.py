@@ -192,7 +192,15 @@ def start_org_import(*, uploaded_by, file_name: str, content: bytes) -> OrgImpor
     from .tasks import run_org_import
 
     org_import = OrgImport.objects.create(uploaded_by=uploaded_by, file_name=file_name[:255], content=content)
-    transaction.on_commit(lambda: run_org_import.delay(org_import.pk))
+
+    def enqueue():
+        try:
+            run_org_import.delay(org_import.pk)
+        except Exception:  # broker unreachable: do the work here rather than leave the upload waiting
+            logger.warning("Could not queue org import %s; running it in the request", org_import.pk, exc_info=True)
+            run_queued_org_import(org_import_id=org_import.pk)
+
+    transaction.on_commit(enqueue)
     return org_import
 
 

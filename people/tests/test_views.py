@@ -201,3 +201,20 @@ def test_manager_cannot_upload_an_org_chart(client, org):
     client.force_login(org.manager)
     assert _upload(client, GOOD_CSV).status_code == 403
     assert not OrgImport.objects.exists()
+
+
+def test_org_import_still_runs_when_the_broker_is_unreachable(
+    client, org, monkeypatch, django_capture_on_commit_callbacks
+):
+    from people import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.run_org_import, "delay", broker_down)
+    client.force_login(org.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, GOOD_CSV)
+    assert response.status_code == 302
+    assert OrgImport.objects.get().status == OrgImport.Status.DONE
+    assert Person.objects.filter(employee_number="N2").exists()

@@ -131,3 +131,11 @@ def test_my_plan_for_an_account_outside_the_org_chart_explains_why_it_is_empty(c
     client.force_login(org.admin)
     body = client.get(reverse("devplans:my_plan")).content.decode()
     assert "not linked to anyone in the org chart" in body
+
+
+def test_friendly_500_page_needs_nothing_but_itself(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
