@@ -13,8 +13,11 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from assessments.models import RoleProfile
+from assessments.services.roles import set_person_role
 from catalog.services import upsert_courses
 from people.importer import COLUMNS
+from people.models import Person
 from people.services import ImportResult, import_org
 
 from . import demo_data
@@ -33,6 +36,7 @@ class DemoResult:
     passwords_set: int
     memberships_added: int
     admin_created: bool
+    roles_set: int
 
 
 @transaction.atomic
@@ -45,6 +49,7 @@ def seed_demo(*, password: str = demo_data.DEMO_PASSWORD) -> DemoResult:
         passwords_set=set_passwords(emails=emails, password=password),
         memberships_added=add_memberships(memberships={email: group for _, email, group in demo_data.LOGINS if group}),
         admin_created=ensure_admin(email=demo_data.ADMIN_EMAIL, password=password),
+        roles_set=assign_roles(by_title=demo_data.PROFILE_BY_TITLE, targets=demo_data.TARGET_PROFILES),
     )
 
 
@@ -101,3 +106,15 @@ def ensure_admin(*, email: str, password: str) -> bool:
         return False
     User.objects.create_superuser(username=email, email=email, password=password)
     return True
+
+
+@transaction.atomic
+def assign_roles(*, by_title: dict[str, str], targets: dict[str, str]) -> int:
+    """Give demo people their role profile by job title, and a target where they aim higher."""
+    profiles = {p.key: p for p in RoleProfile.objects.all()}
+    changed = 0
+    for person in Person.objects.select_related("user").filter(job_title__in=by_title):
+        current = profiles.get(by_title[person.job_title])
+        target = profiles.get(targets.get(person.user.email, ""))
+        changed += set_person_role(person=person, current=current, target=target)
+    return changed

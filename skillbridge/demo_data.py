@@ -173,3 +173,39 @@ COURSES = [
             "Replaced by Thriving Through Change; kept for the history of past plans.", active=False),
 ]
 # fmt: on
+
+# Role profiles (assessments/rubric_data.py keys) by job title, and who aims higher.
+PROFILE_BY_TITLE = {
+    "Engineer": "engineer",
+    "Senior Engineer": "engineer",
+    "Site Reliability Engineer": "engineer",
+    "Data Engineer": "engineer",
+    "QA Engineer": "engineer",
+    "Product Designer": "engineer",
+    "Team Lead": "team-lead",
+    "Head of Engineering": "engineering-manager",
+    "Account Executive": "sales-rep",
+    "Sales Development Representative": "sales-rep",
+    "Key Account Manager": "sales-rep",
+    "Sales Operations Analyst": "sales-rep",
+    "Sales Manager": "sales-team-lead",
+    "Head of Sales": "sales-team-lead",
+    "Support Specialist": "support-agent",
+    "Technical Support Engineer": "support-agent",
+    "Customer Success Manager": "support-agent",
+    "Support Team Lead": "support-team-lead",
+    "Head of Customer Support": "support-team-lead",
+    "Head of Marketing": "marketing-specialist",
+    "Content Marketing Manager": "marketing-specialist",
+    "Product Marketing Manager": "marketing-specialist",
+    "Digital Marketing Specialist": "marketing-specialist",
+    "Graphic Designer": "marketing-specialist",
+    "Marketing Operations Analyst": "marketing-specialist",
+    "Head of People": "hr-partner",
+    "HR Business Partner": "hr-partner",
+    "Learning & Development Partner": "hr-partner",
+    "Talent Acquisition Partner": "hr-partner",
+    "HR Coordinator": "hr-partner",
+    "Payroll & Benefits Specialist": "hr-partner",
+}
+TARGET_PROFILES = {"brian@example.com": "team-lead", "greg@example.com": "team-lead"}

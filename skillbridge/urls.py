@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("my-plan/", include("devplans.urls")),
     path("catalog/", include("catalog.urls")),
+    path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

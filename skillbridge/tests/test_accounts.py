@@ -139,3 +139,18 @@ def test_friendly_500_page_needs_nothing_but_itself(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_my_plan_shows_current_and_target_role_with_links_to_the_career_path(client, org):
+    from assessments.models import RoleProfile
+    from assessments.services.roles import set_person_role
+
+    set_person_role(
+        person=org.employee_person,
+        current=RoleProfile.objects.get(key="engineer"),
+        target=RoleProfile.objects.get(key="team-lead"),
+    )
+    client.force_login(org.employee)
+    body = client.get(reverse("devplans:my_plan")).content.decode()
+    assert "aiming for" in body
+    assert reverse("assessments:career_path", args=["team-lead"]) in body

@@ -14,6 +14,7 @@ every admin page without arguments for each role.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.services.rubric import start_draft
 from people.models import OrgImport
 
 ROLES = ["anonymous", "employee", "other_employee", "manager", "other_manager", "ld", "hr", "admin"]
@@ -54,6 +55,17 @@ MATRIX = {
     "devplans:my_plan": ("get", None, _everyone(200)),
     "catalog:course_list": ("get", None, _everyone(200)),
     "reports:home": ("get", None, _only({"hr", "admin"})),
+    "assessments:rubric": ("get", None, _everyone(200)),
+    "assessments:quick_reference": ("get", None, _everyone(200)),
+    "assessments:career_paths": ("get", None, _everyone(200)),
+    "assessments:career_path": ("get", lambda org: {"key": "engineer"}, _everyone(200)),
+    "assessments:manage_rubric": ("get", None, _only({"ld", "admin"})),
+    "assessments:start_draft": ("post", None, _only({"ld", "admin"}, status=302)),
+    "assessments:publish_draft": ("post", None, _only({"ld", "admin"}, status=302)),
+    "assessments:discard_draft": ("post", None, _only({"ld", "admin"}, status=302)),
+    "assessments:add_skill": ("get", None, _only({"ld", "admin"})),
+    "assessments:edit_skill": ("get", lambda org: {"pk": org.draft_skill.pk}, _only({"ld", "admin"})),
+    "assessments:delete_skill": ("post", lambda org: {"pk": org.draft_skill.pk}, _only({"ld", "admin"}, status=302)),
 }
 
 
@@ -87,6 +99,7 @@ def test_every_url_has_a_row_in_the_matrix():
 @pytest.fixture
 def world(org):
     org.org_import = OrgImport.objects.create(uploaded_by=org.hr, file_name="org.csv", content=b"x")
+    org.draft_skill = start_draft(by=org.ld).skills.first()
     return org
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from assessments.models import PersonRole
 from catalog.models import Course
 from people.models import HR_GROUP, LD_GROUP, Department, Person
 from skillbridge.demo_data import ADMIN_EMAIL, DEMO_PASSWORD
@@ -27,6 +28,7 @@ def snapshot():
         "groups": sorted(User.groups.through.objects.values_list("user_id", "group_id")),
         "departments": list(Department.objects.order_by("pk").values()),
         "courses": list(Course.objects.order_by("pk").values()),
+        "roles": list(PersonRole.objects.order_by("pk").values()),
     }
 
 
@@ -128,3 +130,10 @@ def test_seed_demo_second_run_reports_nothing_created_or_updated():
     assert "People: 0 created, 0 updated" in output
     assert "Courses: 0 created, 0 updated" in output
     assert "0 password(s) set, 0 group membership(s) added" in output
+
+
+def test_seed_demo_sets_brian_on_the_path_from_engineer_to_team_lead():
+    seed_demo()
+    role = PersonRole.objects.get(person__user__email="brian@example.com")
+    assert (role.current_profile.key, role.target_profile.key) == ("engineer", "team-lead")
+    assert PersonRole.objects.filter(current_profile__isnull=False).count() >= 35

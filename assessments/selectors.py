@@ -1,0 +1,88 @@
+"""Reads about the rubric and role profiles."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from .models import Behaviour, PersonRole, RoleProfile, RubricVersion, Skill, TargetLevel
+
+
+def _with_skills(versions: QuerySet[RubricVersion]) -> QuerySet[RubricVersion]:
+    return versions.prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.order_by("order", "name").prefetch_related("behaviours"))
+    )
+
+
+def current_rubric() -> RubricVersion | None:
+    """The newest published rubric, with its skills and behaviours (three queries)."""
+    return _with_skills(RubricVersion.objects.filter(status=RubricVersion.Status.PUBLISHED)).order_by("-number").first()
+
+
+def draft_rubric() -> RubricVersion | None:
+    return _with_skills(RubricVersion.objects.filter(status=RubricVersion.Status.DRAFT)).first()
+
+
+def rubric_versions() -> QuerySet[RubricVersion]:
+    return RubricVersion.objects.select_related("published_by", "created_by").annotate(
+        skill_count=Count("skills", distinct=True),
+        behaviour_count=Count("skills__behaviours", distinct=True),
+    )
+
+
+def draft_skills() -> QuerySet[Skill]:
+    """Skills that L&D may edit: those of the draft."""
+    return Skill.objects.select_related("rubric_version").filter(rubric_version__status=RubricVersion.Status.DRAFT)
+
+
+def skills_by_category(version: RubricVersion) -> list[tuple[str, list[Skill]]]:
+    """The version's (prefetched) skills grouped by category, categories in first-seen order."""
+    groups: dict[str, list[Skill]] = {}
+    for skill in version.skills.all():
+        groups.setdefault(skill.category, []).append(skill)
+    return list(groups.items())
+
+
+def warning_signs(skill: Skill) -> list[Behaviour]:
+    return [b for b in skill.behaviours.all() if b.kind == Behaviour.Kind.WARNING]
+
+
+def role_profiles() -> QuerySet[RoleProfile]:
+    return RoleProfile.objects.select_related("next_profile").annotate(
+        holders=Count("current_holders", distinct=True), aspirants_count=Count("aspirants", distinct=True)
+    )
+
+
+def career_starts() -> QuerySet[RoleProfile]:
+    """Profiles no other profile leads to: where career paths begin."""
+    return RoleProfile.objects.filter(previous_profiles__isnull=True).order_by("name")
+
+
+def career_path(start: RoleProfile) -> list[RoleProfile]:
+    """The chain of profiles from `start` along next_profile, with targets (two queries, loop-safe)."""
+    profiles = {p.pk: p for p in RoleProfile.objects.prefetch_related(Prefetch("targets", TargetLevel.objects.all()))}
+    path, seen = [], set()
+    current = profiles.get(start.pk)
+    while current and current.pk not in seen:
+        path.append(current)
+        seen.add(current.pk)
+        current = profiles.get(current.next_profile_id)
+    return path
+
+
+def career_path_rows(path: list[RoleProfile], skills: list[Skill]) -> list[dict]:
+    """One row per skill: the target at each step, and whether it rises from the step before."""
+    targets = [{t.skill_key: t.level for t in profile.targets.all()} for profile in path]
+    rows = []
+    for skill in skills:
+        steps, previous = [], None
+        for by_key in targets:
+            level = by_key.get(skill.key)
+            steps.append({"level": level, "rises": previous is not None and level is not None and level > previous})
+            previous = level if level is not None else previous
+        rows.append({"skill": skill, "steps": steps, "changes": any(s["rises"] for s in steps)})
+    return rows
+
+
+def role_of(person) -> PersonRole | None:
+    """The person's current and target role profiles, if set (one query)."""
+    if person is None:
+        return None
+    return PersonRole.objects.select_related("current_profile", "target_profile").filter(person=person).first()
