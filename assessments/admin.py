@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Behaviour, PersonRole, RoleProfile, RubricVersion, Skill, TargetLevel
+from .models import (
+    Assessment,
+    Behaviour,
+    PersonRole,
+    Rating,
+    RoleProfile,
+    RubricVersion,
+    Skill,
+    SkillResult,
+    TargetLevel,
+)
 
 
 class SkillInline(admin.TabularInline):
@@ -69,3 +79,43 @@ class PersonRoleAdmin(admin.ModelAdmin):
     search_fields = ["person__full_name", "person__employee_number"]
     list_select_related = ["person", "current_profile", "target_profile"]
     raw_id_fields = ["person"]
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    extra = 0
+    raw_id_fields = ["behaviour"]
+
+
+class SkillResultInline(admin.TabularInline):
+    model = SkillResult
+    extra = 0
+    raw_id_fields = ["skill"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "status", "assessor", "rubric_version", "submitted_at"]
+    list_filter = ["kind", "status", "rubric_version"]
+    search_fields = ["person__full_name", "assessor__email"]
+    list_select_related = ["person", "assessor", "rubric_version"]
+    raw_id_fields = ["person", "assessor"]
+    inlines = [SkillResultInline, RatingInline]
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "behaviour", "frequency"]
+    list_filter = ["frequency"]
+    search_fields = ["behaviour__text", "assessment__person__full_name"]
+    list_select_related = ["assessment__person", "behaviour"]
+    raw_id_fields = ["assessment", "behaviour"]
+
+
+@admin.register(SkillResult)
+class SkillResultAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "skill", "level", "target", "gap", "priority"]
+    list_filter = ["gap", "impact"]
+    search_fields = ["skill__name", "assessment__person__full_name"]
+    list_select_related = ["assessment__person", "skill"]
+    raw_id_fields = ["assessment", "skill"]

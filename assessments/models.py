@@ -179,3 +179,126 @@ class PersonRole(models.Model):
     def profile_for_gaps(self):
         """Gaps are measured against the role the person is aiming for, else their current one."""
         return self.target_profile or self.current_profile
+
+
+class Frequency(models.IntegerChoices):
+    """How often a behaviour was observed. "Not observed" is stored as no rating at all (NULL)."""
+
+    NEVER = 0, "Never"
+    RARELY = 1, "Rarely"
+    SOMETIMES = 2, "Sometimes"
+    OFTEN = 3, "Often"
+    ALWAYS = 4, "Always"
+
+
+class Impact(models.IntegerChoices):
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+
+
+class MistakeFrequency(models.IntegerChoices):
+    """Triage: how often the mistakes happen."""
+
+    RARELY = 1, "A few times a year"
+    MONTHLY = 2, "About monthly"
+    WEEKLY = 3, "About weekly"
+    DAILY = 4, "Most days"
+
+
+class Assessment(models.Model):
+    """One person's ratings of another's (or their own) observed behaviours, at one time.
+
+    A submitted assessment is never edited: a correction is a new assessment.
+    """
+
+    class Kind(models.TextChoices):
+        MANAGER = "manager", "Manager's assessment"
+        SELF = "self", "Self-assessment"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="assessments")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments_made")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MANAGER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rubric_version = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="assessments")
+    role_profile = models.ForeignKey(
+        RoleProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        help_text="The role the gaps are measured against.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "assessor", "kind"], condition=Q(status="draft"), name="one_draft_per_assessor"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False),
+                name="assessment_submitted_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "status", "kind", "-submitted_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.person} ({self.get_status_display().lower()})"
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+
+class Rating(models.Model):
+    """How often one behaviour was observed. No row means "not observed"."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    behaviour = models.ForeignKey(Behaviour, on_delete=models.PROTECT, related_name="ratings")
+    frequency = models.PositiveSmallIntegerField(choices=Frequency.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "behaviour"], name="one_rating_per_behaviour"),
+            models.CheckConstraint(condition=Q(frequency__lte=4), name="rating_frequency_in_scale"),
+        ]
+
+    def __str__(self):
+        return f"{self.behaviour}: {self.get_frequency_display()}"
+
+
+class SkillResult(models.Model):
+    """One skill within an assessment: the note, the triage answers and, once submitted, the gap.
+
+    level, target, gap and priority are written at submission (see assessments/scoring.py)
+    and never change afterwards, so history reads as it was.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="skill_results")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="results")
+    note = models.TextField(blank=True)
+    mistakes = models.TextField("What mistakes have you observed?", blank=True)
+    mistake_frequency = models.PositiveSmallIntegerField(
+        "How often?", choices=MistakeFrequency.choices, null=True, blank=True
+    )
+    impact = models.PositiveSmallIntegerField("Business impact", choices=Impact.choices, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    target = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    gap = models.PositiveSmallIntegerField(default=0)
+    priority = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-priority", "-gap", "skill__order"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "skill"], name="one_result_per_skill")]
+
+    def __str__(self):
+        return f"{self.skill}: level {self.level}, target {self.target}"
