@@ -1,7 +1,9 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from .models import Behaviour, RubricVersion, Skill
+from .models import Behaviour, Frequency, Impact, MistakeFrequency, RubricVersion, Skill
+
+FREQUENCY_CHOICES = [("", "Not observed"), *Frequency.choices]
 
 
 class SkillForm(forms.ModelForm):
@@ -61,3 +63,87 @@ class PublishForm(forms.ModelForm):
         fields = ["notes"]
         labels = {"notes": "What changed in this version"}
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class SkillSectionForm(forms.Form):
+    """One skill of an assessment: how often each behaviour was seen, a note, and the triage questions."""
+
+    note = forms.CharField(
+        label="Note (what you saw, examples)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    mistakes = forms.CharField(
+        label="What mistakes have you observed?",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    mistake_frequency = forms.TypedChoiceField(
+        label="How often do they happen?",
+        choices=[("", "Choose…"), *MistakeFrequency.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    impact = forms.TypedChoiceField(
+        label="What is the business impact?",
+        choices=Impact.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, skill, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skill = skill
+        self.behaviours = list(skill.behaviours.all())
+        for behaviour in self.behaviours:
+            self.fields[f"b{behaviour.pk}"] = forms.TypedChoiceField(
+                label=behaviour.text,
+                choices=FREQUENCY_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        self.unknown_behaviours = [
+            key for key in (self.data or {}) if key.startswith("b") and key[1:].isdigit() and key not in self.fields
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.unknown_behaviours:
+            raise forms.ValidationError("A rating was for a behaviour that is not part of this skill in this rubric.")
+        return cleaned
+
+    def behaviour_fields(self):
+        return [(behaviour, self[f"b{behaviour.pk}"]) for behaviour in self.behaviours]
+
+    def frequencies(self) -> dict[int, int | None]:
+        return {b.pk: self.cleaned_data.get(f"b{b.pk}") for b in self.behaviours}
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "note": data.get("note", ""),
+            "mistakes": data.get("mistakes", ""),
+            "mistake_frequency": data.get("mistake_frequency"),
+            "impact": data.get("impact"),
+        }
+
+    def observed(self) -> list[tuple[int, bool]]:
+        """(frequency, is_warning) for the behaviours rated in this form."""
+        source = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return [(source[f"b{b.pk}"], b.is_warning) for b in self.behaviours if source.get(f"b{b.pk}") is not None]
+
+
+def skill_section_initial(skill, ratings: dict[int, int], result) -> dict:
+    initial = {f"b{b.pk}": ratings.get(b.pk, "") for b in skill.behaviours.all()}
+    if result:
+        initial |= {
+            "note": result.note,
+            "mistakes": result.mistakes,
+            "mistake_frequency": result.mistake_frequency or "",
+            "impact": result.impact,
+        }
+    return initial

@@ -1,8 +1,10 @@
 """Reads about the rubric and role profiles."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Behaviour, PersonRole, RoleProfile, RubricVersion, Skill, TargetLevel
+from people.selectors import chain_below, person_for, visible_people
+
+from .models import Assessment, Behaviour, PersonRole, RoleProfile, RubricVersion, Skill, TargetLevel
 
 
 def _with_skills(versions: QuerySet[RubricVersion]) -> QuerySet[RubricVersion]:
@@ -86,3 +88,38 @@ def role_of(person) -> PersonRole | None:
     if person is None:
         return None
     return PersonRole.objects.select_related("current_profile", "target_profile").filter(person=person).first()
+
+
+def assessable_people(user) -> QuerySet:
+    """Active people this user may assess: everyone below them in the chain (never themself)."""
+    me = person_for(user)
+    if me is None:
+        return visible_people(user).none()
+    return visible_people(user).filter(pk__in=chain_below(me.pk), is_active=True)
+
+
+def own_draft(user, pk: int) -> QuerySet[Assessment]:
+    """A draft assessment, only for the one who is writing it."""
+    return Assessment.objects.filter(pk=pk, assessor=user, status=Assessment.Status.DRAFT).select_related(
+        "person", "rubric_version", "role_profile"
+    )
+
+
+def visible_assessments(user) -> QuerySet[Assessment]:
+    """Submitted assessments of people this user may see, plus the user's own drafts.
+
+    L&D sees aggregates elsewhere, never individual assessments (unless they manage the person).
+    """
+    submitted = Q(status=Assessment.Status.SUBMITTED, person__in=visible_people(user))
+    return Assessment.objects.filter(submitted | Q(assessor=user, status=Assessment.Status.DRAFT)).select_related(
+        "person", "assessor", "rubric_version", "role_profile"
+    )
+
+
+def skills_of(version: RubricVersion) -> QuerySet[Skill]:
+    return version.skills.order_by("order", "name").prefetch_related("behaviours")
+
+
+def results_of(assessment: Assessment) -> QuerySet:
+    """A submitted assessment's skills, biggest priority first."""
+    return assessment.skill_results.select_related("skill").order_by("-priority", "-gap", "skill__order")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assessing_views, views
 
 app_name = "assessments"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("rubric/manage/skills/new/", views.edit_skill, name="add_skill"),
     path("rubric/manage/skills/<int:pk>/", views.edit_skill, name="edit_skill"),
     path("rubric/manage/skills/<int:pk>/delete/", views.delete_skill, name="delete_skill"),
+    path("people/<int:pk>/assess/", assessing_views.start, name="start_assessment"),
+    path("my-plan/self-assessment/", assessing_views.start_self, name="start_self_assessment"),
+    path("assessments/<int:pk>/", assessing_views.assessment, name="assessment"),
+    path("assessments/<int:pk>/skills/<int:skill_pk>/", assessing_views.save_skill, name="save_skill"),
+    path("assessments/<int:pk>/submit/", assessing_views.submit, name="submit_assessment"),
     path("career-paths/", views.career_paths, name="career_paths"),
     path("career-paths/<slug:key>/", views.career_path, name="career_path"),
 ]

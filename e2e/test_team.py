@@ -26,7 +26,7 @@ def test_kate_logs_in_and_sees_brian_on_her_team(page, live_server, org, screens
 def test_team_page_works_on_a_phone_with_the_keyboard(phone, live_server, org, screenshot):
     _log_in(phone, live_server, org.manager.email)
     phone.wait_for_url(f"{live_server.url}/team/")
-    assert phone.get_by_text("Brian Walsh").is_visible()
+    assert phone.get_by_role("link", name="Brian Walsh").is_visible()
     # The menu collapses behind a labelled button on a phone.
     assert phone.get_by_role("button", name="Show the menu").is_visible()
     screenshot(phone, "team-phone")

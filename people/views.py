@@ -35,7 +35,11 @@ def team(request):
 def person_detail(request, pk):
     person = get_object_or_404(selectors.visible_people(request.user), pk=pk)
     reports = selectors.reports_of(request.user, person)
-    return render(request, "people/person_detail.html", {"person": person, "reports": reports})
+    me = selectors.person_for(request.user)
+    can_assess = bool(me and person.is_active and selectors.is_below(me.pk, manager_id=person.pk))
+    return render(
+        request, "people/person_detail.html", {"person": person, "reports": reports, "can_assess": can_assess}
+    )
 
 
 @hr_required

@@ -13,7 +13,10 @@ every admin page without arguments for each role.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from assessments.models import Assessment
+from assessments.selectors import current_rubric
 from assessments.services.rubric import start_draft
 from people.models import OrgImport
 
@@ -58,6 +61,27 @@ MATRIX = {
     "assessments:rubric": ("get", None, _everyone(200)),
     "assessments:quick_reference": ("get", None, _everyone(200)),
     "assessments:career_paths": ("get", None, _everyone(200)),
+    "assessments:start_assessment": (
+        "post",
+        lambda org: {"pk": org.employee_person.pk},
+        _only({"manager"}, status=302, others=404),
+    ),
+    "assessments:start_self_assessment": ("post", None, _everyone(302)),
+    "assessments:assessment": (
+        "get",
+        lambda org: {"pk": org.submitted_assessment.pk},
+        _only({"employee", "manager", "hr", "admin"}, others=404),
+    ),
+    "assessments:save_skill": (
+        "post",
+        lambda org: {"pk": org.draft_assessment.pk, "skill_pk": org.draft_assessment.rubric_version.skills.first().pk},
+        _only({"manager"}, status=302, others=404),
+    ),
+    "assessments:submit_assessment": (
+        "post",
+        lambda org: {"pk": org.draft_assessment.pk},
+        _only({"manager"}, status=302, others=404),
+    ),
     "assessments:career_path": ("get", lambda org: {"key": "engineer"}, _everyone(200)),
     "assessments:manage_rubric": ("get", None, _only({"ld", "admin"})),
     "assessments:start_draft": ("post", None, _only({"ld", "admin"}, status=302)),
@@ -100,6 +124,17 @@ def test_every_url_has_a_row_in_the_matrix():
 def world(org):
     org.org_import = OrgImport.objects.create(uploaded_by=org.hr, file_name="org.csv", content=b"x")
     org.draft_skill = start_draft(by=org.ld).skills.first()
+    rubric = current_rubric()
+    org.draft_assessment = Assessment.objects.create(
+        person=org.employee_person, assessor=org.manager, rubric_version=rubric
+    )
+    org.submitted_assessment = Assessment.objects.create(
+        person=org.employee_person,
+        assessor=org.manager,
+        rubric_version=rubric,
+        status=Assessment.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
     return org
 
 

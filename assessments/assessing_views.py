@@ -1,0 +1,142 @@
+"""Pages for assessing a person: start, rate skill by skill (saved as you go), submit, read."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from people.selectors import person_for
+
+from . import scoring, selectors
+from .forms import SkillSectionForm, skill_section_initial
+from .models import Assessment, Rating
+from .services import assessing
+
+
+@require_POST
+def start(request, pk):
+    """Open (or resume) the acting manager's draft assessment of someone in their chain."""
+    person = get_object_or_404(selectors.assessable_people(request.user), pk=pk)
+    rubric = selectors.current_rubric()
+    if rubric is None:
+        messages.error(request, "No rubric has been published yet; ask L&D.")
+        return redirect(person.get_absolute_url())
+    role = selectors.role_of(person)
+    draft = assessing.start_assessment(
+        person=person,
+        assessor=request.user,
+        kind=Assessment.Kind.MANAGER,
+        rubric=rubric,
+        profile=role.profile_for_gaps if role else None,
+    )
+    return redirect("assessments:assessment", pk=draft.pk)
+
+
+@require_POST
+def start_self(request):
+    """Open (or resume) the acting employee's self-assessment."""
+    me = person_for(request.user)
+    rubric = selectors.current_rubric()
+    if me is None or rubric is None:
+        messages.error(request, "A self-assessment needs you in the org chart and a published rubric.")
+        return redirect("devplans:my_plan")
+    role = selectors.role_of(me)
+    draft = assessing.start_assessment(
+        person=me,
+        assessor=request.user,
+        kind=Assessment.Kind.SELF,
+        rubric=rubric,
+        profile=role.profile_for_gaps if role else None,
+    )
+    return redirect("assessments:assessment", pk=draft.pk)
+
+
+def _sections(assessment):
+    """One bound-to-initial form per skill, with its level now and its target."""
+    ratings = dict(Rating.objects.filter(assessment=assessment).values_list("behaviour_id", "frequency"))
+    results = {r.skill_id: r for r in assessment.skill_results.all()}
+    targets = assessing.targets_for(assessment.role_profile)
+    levels = assessing.preview_levels(assessment)
+    sections = []
+    for skill in selectors.skills_of(assessment.rubric_version):
+        form = SkillSectionForm(skill=skill, initial=skill_section_initial(skill, ratings, results.get(skill.pk)))
+        sections.append(_section(assessment, skill, form, levels.get(skill.pk), targets.get(skill.key)))
+    return sections
+
+
+def _section(assessment, skill, form, level, target, saved=False):
+    return {
+        "assessment": assessment,
+        "skill": skill,
+        "form": form,
+        "level": level,
+        "target": target,
+        "below_target": scoring.gap(target=target, level=level) > 0,
+        "saved": saved,
+    }
+
+
+def assessment(request, pk):
+    """The draft being written (only its assessor), or a submitted assessment (whoever may see the person)."""
+    draft = selectors.own_draft(request.user, pk).first()
+    if draft is None:
+        submitted = get_object_or_404(selectors.visible_assessments(request.user), pk=pk)
+        return render(
+            request,
+            "assessments/assessment_result.html",
+            {"assessment": submitted, "results": selectors.results_of(submitted)},
+        )
+    return render(
+        request,
+        "assessments/assess.html",
+        {"assessment": draft, "sections": _sections(draft), "missing": assessing.triage_missing(draft)},
+    )
+
+
+@require_POST
+def save_skill(request, pk, skill_pk):
+    """Save one skill's section. htmx gets the section back; a plain post goes back to the page."""
+    draft = get_object_or_404(selectors.own_draft(request.user, pk))
+    skill = get_object_or_404(selectors.skills_of(draft.rubric_version), pk=skill_pk)
+    form = SkillSectionForm(request.POST, skill=skill)
+    target = assessing.targets_for(draft.role_profile).get(skill.key)
+    if not form.is_valid():
+        if request.htmx:
+            level = scoring.skill_level(form.observed())
+            return render(
+                request,
+                "assessments/partials/skill_section.html",
+                {"section": _section(draft, skill, form, level, target)},
+                status=400,
+            )
+        return HttpResponseBadRequest(" ".join(e for errors in form.errors.values() for e in errors))
+    try:
+        assessing.save_skill(assessment=draft, skill=skill, frequencies=form.frequencies(), answers=form.answers())
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    if not request.htmx:
+        messages.success(request, f"{skill.name} is saved.")
+        return redirect(reverse("assessments:assessment", args=[draft.pk]) + f"#skill-{skill.pk}")
+    level = scoring.skill_level(form.observed())
+    return render(
+        request,
+        "assessments/partials/skill_section.html",
+        {"section": _section(draft, skill, form, level, target, saved=True)},
+    )
+
+
+@require_POST
+def submit(request, pk):
+    assessment = get_object_or_404(selectors.visible_assessments(request.user), pk=pk)
+    if assessment.assessor_id != request.user.pk:
+        raise Http404
+    try:
+        assessing.submit_assessment(assessment=assessment)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("assessments:assessment", pk=assessment.pk)
+    messages.success(request, f"The assessment of {assessment.person.full_name} is submitted.")
+    return redirect("assessments:assessment", pk=assessment.pk)

@@ -1,0 +1,143 @@
+import pytest
+from django.urls import reverse
+
+from assessments import selectors
+from assessments.models import Assessment, Behaviour, Rating, RoleProfile
+from assessments.services.roles import set_person_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def brian_aims_for_team_lead(org):
+    set_person_role(
+        person=org.employee_person,
+        current=RoleProfile.objects.get(key="engineer"),
+        target=RoleProfile.objects.get(key="team-lead"),
+    )
+
+
+@pytest.fixture
+def draft(client, org, brian_aims_for_team_lead):
+    client.force_login(org.manager)
+    response = client.post(reverse("assessments:start_assessment", args=[org.employee_person.pk]))
+    assessment = Assessment.objects.get()
+    assert response.url == reverse("assessments:assessment", args=[assessment.pk])
+    return assessment
+
+
+def _delegation():
+    return selectors.current_rubric().skills.get(key="delegation")
+
+
+def _badly(skill):
+    return {f"b{b.pk}": 4 if b.kind == Behaviour.Kind.WARNING else 0 for b in skill.behaviours.all()}
+
+
+def test_starting_twice_opens_the_same_draft(client, org, draft):
+    client.post(reverse("assessments:start_assessment", args=[org.employee_person.pk]))
+    assert Assessment.objects.count() == 1
+    assert draft.role_profile.key == "team-lead"
+
+
+def test_the_assess_page_groups_every_skill_with_its_behaviours(client, draft):
+    body = client.get(reverse("assessments:assessment", args=[draft.pk])).content.decode()
+    for skill in selectors.current_rubric().skills.all():
+        assert f'id="skill-{skill.pk}"' in body
+    assert "Not observed" in body
+
+
+def test_saving_a_skill_below_target_with_htmx_asks_the_three_questions(client, draft):
+    skill = _delegation()
+    response = client.post(
+        reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill), headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert "What mistakes have you observed?" in body
+    assert "Below target" in body
+    assert Rating.objects.filter(assessment=draft).count() == skill.behaviours.count()
+
+
+def test_a_rating_for_a_behaviour_of_another_skill_is_refused_and_nothing_changes(client, draft):
+    skill = _delegation()
+    stranger = selectors.current_rubric().skills.get(key="presenting").behaviours.first()
+    data = _badly(skill) | {f"b{stranger.pk}": 2}
+    response = client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), data)
+    assert response.status_code == 400
+    assert not Rating.objects.exists()
+
+
+def test_a_level_outside_the_scale_is_refused(client, draft):
+    skill = _delegation()
+    behaviour = skill.behaviours.first()
+    response = client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), {f"b{behaviour.pk}": 9})
+    assert response.status_code == 400
+    assert not Rating.objects.exists()
+
+
+def test_only_the_assessor_can_open_or_change_a_draft(client, org, draft):
+    client.force_login(org.employee)
+    assert client.get(reverse("assessments:assessment", args=[draft.pk])).status_code == 404
+    skill = _delegation()
+    assert client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill)).status_code == 404
+    assert client.post(reverse("assessments:submit_assessment", args=[draft.pk])).status_code == 404
+    assert not Rating.objects.exists()
+
+
+def test_a_manager_cannot_assess_someone_elses_report(client, org):
+    client.force_login(org.other_manager)
+    response = client.post(reverse("assessments:start_assessment", args=[org.employee_person.pk]))
+    assert response.status_code == 404
+    assert not Assessment.objects.exists()
+
+
+def test_submit_then_a_second_submit_changes_nothing(client, draft):
+    skill = _delegation()
+    triage = {"mistakes": "Kept all the work himself", "mistake_frequency": 3, "impact": 3}
+    client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill) | triage)
+    first = client.post(reverse("assessments:submit_assessment", args=[draft.pk]), follow=True)
+    assert "is submitted" in first.content.decode()
+    draft.refresh_from_db()
+    submitted_at = draft.submitted_at
+    second = client.post(reverse("assessments:submit_assessment", args=[draft.pk]), follow=True)
+    assert "can no longer change" in second.content.decode()
+    draft.refresh_from_db()
+    assert draft.submitted_at == submitted_at
+
+
+def test_submit_without_triage_names_the_skill_and_keeps_the_draft(client, draft):
+    skill = _delegation()
+    client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill))
+    response = client.post(reverse("assessments:submit_assessment", args=[draft.pk]), follow=True)
+    assert "Delegation is below the target level" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft
+
+
+def test_the_person_sees_the_result_once_submitted(client, org, draft):
+    skill = _delegation()
+    triage = {"mistakes": "Kept all the work himself", "mistake_frequency": 3, "impact": 3}
+    client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill) | triage)
+    client.post(reverse("assessments:submit_assessment", args=[draft.pk]))
+    client.force_login(org.employee)
+    body = client.get(reverse("assessments:assessment", args=[draft.pk])).content.decode()
+    assert "Delegation" in body
+    assert "Kept all the work himself" in body
+
+
+def test_employee_starts_a_self_assessment(client, org, brian_aims_for_team_lead):
+    client.force_login(org.employee)
+    client.post(reverse("assessments:start_self_assessment"))
+    assessment = Assessment.objects.get()
+    assert (assessment.kind, assessment.person, assessment.assessor) == ("self", org.employee_person, org.employee)
+
+
+@pytest.mark.parametrize("extra_skills", [0, 1])
+def test_assess_page_query_count_is_constant(client, draft, extra_skills, django_assert_max_num_queries):
+    if extra_skills:
+        skill = _delegation()
+        client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill))
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("assessments:assessment", args=[draft.pk])).status_code == 200
