@@ -1,0 +1,47 @@
+import pytest
+
+from assessments.models import Assessment, RoleProfile
+from assessments.services.roles import set_person_role
+from people.tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_kate_assesses_brian_and_sees_delegation_at_the_top(page, live_server, org, screenshot):
+    set_person_role(
+        person=org.employee_person,
+        current=RoleProfile.objects.get(key="engineer"),
+        target=RoleProfile.objects.get(key="team-lead"),
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail").fill(org.manager.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/team/")
+    page.get_by_role("button", name="Assess Brian Walsh").click()
+    page.wait_for_url("**/assessments/*/")
+
+    delegation = page.locator("form.skill-section", has=page.get_by_role("heading", name="Delegation"))
+    for fieldset in delegation.locator("fieldset.behaviour").all():
+        answer = "Always" if "Warning sign" in fieldset.locator("legend").inner_text() else "Never"
+        fieldset.get_by_text(answer, exact=True).click()
+        page.wait_for_timeout(100)
+    # The section saves itself and, now below target, asks the three triage questions.
+    delegation = page.locator("form.skill-section", has=page.get_by_role("heading", name="Delegation"))
+    delegation.get_by_label("What mistakes have you observed?").wait_for()
+    delegation.get_by_label("What mistakes have you observed?").fill("Could not hand out the processor project")
+    delegation.get_by_label("How often do they happen?").select_option(label="About weekly")
+    delegation.get_by_text("High", exact=True).click()
+    page.wait_for_timeout(600)
+    screenshot(page, "assess-page")
+    delegation.screenshot(path=str(screenshot.folder / "assess-delegation-section.png"))
+
+    page.get_by_role("button", name="Submit the assessment").click()
+    page.get_by_text("is submitted").wait_for()
+    first_row = page.locator("table tbody tr").first
+    assert "Delegation" in first_row.inner_text()
+    screenshot(page, "assessment-result")
+    assessment = Assessment.objects.get()
+    assert assessment.status == Assessment.Status.SUBMITTED
+    result = assessment.skill_results.get(skill__key="delegation")
+    assert (result.level, result.gap, result.impact, result.mistake_frequency) == (1, 2, 3, 3)
