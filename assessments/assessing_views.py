@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from people.selectors import person_for
+from people.selectors import person_for, roles_for, visible_people
 
 from . import scoring, selectors
 from .forms import SkillSectionForm, skill_section_initial
@@ -140,3 +140,21 @@ def submit(request, pk):
         return redirect("assessments:assessment", pk=assessment.pk)
     messages.success(request, f"The assessment of {assessment.person.full_name} is submitted.")
     return redirect("assessments:assessment", pk=assessment.pk)
+
+
+def gaps(request, pk):
+    """A person's ranked gaps, level against target, history and self-assessment.
+
+    A page of its own, and a fragment that the person page loads with htmx.
+    """
+    person = get_object_or_404(visible_people(request.user), pk=pk)
+    roles = roles_for(request.user)
+    context = {
+        "person": person,
+        "overview": selectors.gap_overview(person),
+        "can_assess": bool(roles.person and selectors.assessable_people(request.user).filter(pk=person.pk).exists()),
+        "is_self": roles.person is not None and roles.person.pk == person.pk,
+        "chart_id": f"gap-data-{person.pk}",
+    }
+    template = "assessments/partials/gaps.html" if request.htmx else "assessments/gaps.html"
+    return render(request, template, context)

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from people.selectors import chain_below, person_for, visible_people
 
-from .models import Assessment, Behaviour, PersonRole, RoleProfile, RubricVersion, Skill, TargetLevel
+from .models import Assessment, Behaviour, PersonRole, RoleProfile, RubricVersion, Skill, SkillResult, TargetLevel
 
 
 def _with_skills(versions: QuerySet[RubricVersion]) -> QuerySet[RubricVersion]:
@@ -123,3 +123,68 @@ def skills_of(version: RubricVersion) -> QuerySet[Skill]:
 def results_of(assessment: Assessment) -> QuerySet:
     """A submitted assessment's skills, biggest priority first."""
     return assessment.skill_results.select_related("skill").order_by("-priority", "-gap", "skill__order")
+
+
+HISTORY_LENGTH = 6
+
+
+def submitted_assessments_of(person, *, kind: str) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(person=person, kind=kind, status=Assessment.Status.SUBMITTED).order_by(
+        "-submitted_at"
+    )
+
+
+def gap_overview(person) -> dict:
+    """Everything the gaps panel shows, in a fixed number of queries whatever the history length.
+
+    latest: the newest manager's assessment; gaps: its skills below target, biggest priority first;
+    history and trend: per skill, the level at each of the last few manager's assessments (oldest first);
+    rows: per skill, the manager's result beside the latest self-assessment's level.
+    """
+    history = list(
+        submitted_assessments_of(person, kind=Assessment.Kind.MANAGER).select_related("assessor", "role_profile")[
+            :HISTORY_LENGTH
+        ]
+    )
+    latest_self = submitted_assessments_of(person, kind=Assessment.Kind.SELF).select_related("role_profile").first()
+    wanted = [a.pk for a in history] + ([latest_self.pk] if latest_self else [])
+    results = list(
+        SkillResult.objects.filter(assessment_id__in=wanted).select_related("skill").order_by("skill__order")
+    )
+    by_assessment: dict[int, list[SkillResult]] = {}
+    for result in results:
+        by_assessment.setdefault(result.assessment_id, []).append(result)
+    latest = history[0] if history else None
+    latest_results = by_assessment.get(latest.pk, []) if latest else []
+    gaps = sorted((r for r in latest_results if r.gap > 0), key=lambda r: (-r.priority, -r.gap, r.skill.order))
+
+    oldest_first = list(reversed(history))
+    levels = {a.pk: {r.skill.key: r.level for r in by_assessment.get(a.pk, [])} for a in oldest_first}
+    skills = [(r.skill.key, r.skill.name) for r in latest_results]
+    trend = []
+    for key, name in skills:
+        values = [levels[a.pk].get(key) for a in oldest_first]
+        seen = [v for v in values if v is not None]
+        trend.append({"name": name, "levels": values, "change": (seen[-1] - seen[0]) if len(seen) > 1 else None})
+    self_levels = {r.skill.key: r.level for r in by_assessment.get(latest_self.pk, [])} if latest_self else {}
+    rows = []
+    for r in latest_results:
+        mine = self_levels.get(r.skill.key)
+        rows.append({"result": r, "self": mine, "differs": None not in (r.level, mine) and r.level != mine})
+    return {
+        "latest": latest,
+        "latest_results": latest_results,
+        "gaps": gaps,
+        "history": oldest_first,
+        "trend": trend,
+        "latest_self": latest_self,
+        "rows": rows,
+        "chart": {
+            "labels": [r.skill.name for r in latest_results],
+            "max": 4,
+            "datasets": [
+                {"label": "Level", "values": [r.level for r in latest_results]},
+                {"label": "Target", "values": [r.target for r in latest_results]},
+            ],
+        },
+    }

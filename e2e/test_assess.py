@@ -41,6 +41,12 @@ def test_kate_assesses_brian_and_sees_delegation_at_the_top(page, live_server, o
     first_row = page.locator("table tbody tr").first
     assert "Delegation" in first_row.inner_text()
     screenshot(page, "assessment-result")
+    page.get_by_role("link", name="Brian Walsh").first.click()
+    gaps = page.locator("#gaps")
+    gaps.wait_for()
+    assert "Delegation" in gaps.locator("ol li").first.inner_text()
+    page.wait_for_timeout(500)  # let the chart draw
+    screenshot(page, "person-page-gaps")
     assessment = Assessment.objects.get()
     assert assessment.status == Assessment.Status.SUBMITTED
     result = assessment.skill_results.get(skill__key="delegation")

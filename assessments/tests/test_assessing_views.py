@@ -141,3 +141,81 @@ def test_assess_page_query_count_is_constant(client, draft, extra_skills, django
         client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill))
     with django_assert_max_num_queries(16):
         assert client.get(reverse("assessments:assessment", args=[draft.pk])).status_code == 200
+
+
+def _submit(client, draft, answers):
+    """Rate skills {key: "bad" | "good"} in the draft and submit it."""
+    rubric = selectors.current_rubric()
+    triage = {"mistakes": "Seen in the last project", "mistake_frequency": 3, "impact": 2}
+    for key, how in answers.items():
+        skill = rubric.skills.get(key=key)
+        frequencies = {
+            f"b{b.pk}": (4 if (b.kind == Behaviour.Kind.WARNING) == (how == "bad") else 0)
+            for b in skill.behaviours.all()
+        }
+        client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), frequencies | triage)
+    response = client.post(reverse("assessments:submit_assessment", args=[draft.pk]))
+    assert response.status_code == 302
+
+
+def _new_draft(client, org):
+    client.post(reverse("assessments:start_assessment", args=[org.employee_person.pk]))
+    return Assessment.objects.filter(status="draft").get()
+
+
+def test_gaps_are_ranked_with_the_biggest_priority_first(client, org, draft):
+    _submit(client, draft, {"delegation": "bad", "presenting": "bad", "time-management": "good"})
+    overview = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).context["overview"]
+    assert [r.skill.key for r in overview["gaps"]][:2] in (["delegation", "presenting"], ["presenting", "delegation"])
+    assert all(r.gap > 0 for r in overview["gaps"])
+    assert overview["gaps"][0].priority >= overview["gaps"][-1].priority
+
+
+def test_person_page_loads_the_gaps_fragment_with_htmx(client, org, draft):
+    _submit(client, draft, {"delegation": "bad"})
+    page = client.get(reverse("people:person_detail", args=[org.employee_person.pk])).content.decode()
+    assert f'hx-get="{reverse("assessments:gaps", args=[org.employee_person.pk])}"' in page
+    assert "hx-get" not in page.split("</title>")[0]
+    fragment = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert "<html" not in body
+    assert "Delegation" in body
+    assert 'id="gap-data-' in body
+
+
+def test_history_shows_change_over_time(client, org, draft):
+    _submit(client, draft, {"delegation": "bad"})
+    _submit(client, _new_draft(client, org), {"delegation": "good"})
+    overview = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).context["overview"]
+    delegation = next(row for row in overview["trend"] if row["name"] == "Delegation")
+    assert delegation["levels"] == [1, 4]
+    assert delegation["change"] == 3
+
+
+def test_self_assessment_is_shown_beside_the_managers_with_differences(client, org, draft):
+    _submit(client, draft, {"delegation": "bad"})
+    client.force_login(org.employee)
+    client.post(reverse("assessments:start_self_assessment"))
+    own = Assessment.objects.get(kind="self")
+    _submit(client, own, {"delegation": "good"})
+    overview = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).context["overview"]
+    delegation = next(row for row in overview["rows"] if row["result"].skill.key == "delegation")
+    assert (delegation["result"].level, delegation["self"], delegation["differs"]) == (1, 4, True)
+
+
+@pytest.mark.parametrize("past", [1, 20])
+def test_gaps_query_count_is_the_same_for_1_and_20_past_assessments(
+    client, org, brian_aims_for_team_lead, past, django_assert_max_num_queries
+):
+    client.force_login(org.manager)
+    for _ in range(past):
+        _submit(client, _new_draft(client, org), {"delegation": "bad"})
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]))
+    assert len(response.context["overview"]["history"]) == min(past, selectors.HISTORY_LENGTH)
+
+
+def test_ld_cannot_see_someone_elses_gaps(client, org, draft):
+    _submit(client, draft, {"delegation": "bad"})
+    client.force_login(org.ld)
+    assert client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).status_code == 404

@@ -67,6 +67,11 @@ MATRIX = {
         _only({"manager"}, status=302, others=404),
     ),
     "assessments:start_self_assessment": ("post", None, _everyone(302)),
+    "assessments:gaps": (
+        "get",
+        lambda org: {"pk": org.employee_person.pk},
+        _only({"employee", "manager", "hr", "admin"}, others=404),
+    ),
     "assessments:assessment": (
         "get",
         lambda org: {"pk": org.submitted_assessment.pk},

@@ -1,29 +1,45 @@
 // Draws a bar chart for every <canvas data-chart="ID"> from the JSON in the
-// <script id="ID"> beside it ({labels: [...], values: [...]}). The same
+// <script id="ID"> beside it: {labels: [...], values: [...]} for one series,
+// or {labels: [...], datasets: [{label, values}, ...]} for several. The same
 // figures are always in a table on the page, for screen readers and copying.
+// Runs on page load and on content that htmx swaps in.
 (function () {
   "use strict";
-  if (typeof Chart === "undefined") {
-    return;
-  }
-  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-    var source = document.getElementById(canvas.dataset.chart);
-    if (!source) {
+  var COLOURS = ["#0d6efd", "#adb5bd", "#198754", "#fd7e14"];
+
+  function draw(root) {
+    if (typeof Chart === "undefined") {
       return;
     }
-    var data = JSON.parse(source.textContent);
-    new Chart(canvas, {
-      type: "bar",
-      data: {
-        labels: data.labels,
-        datasets: [{ label: canvas.dataset.label || "", data: data.values, backgroundColor: "#0d6efd" }],
-      },
-      options: {
-        indexAxis: "y",
-        maintainAspectRatio: false,
-        plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
-      },
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var source = document.getElementById(canvas.dataset.chart);
+      if (!source || canvas.dataset.drawn) {
+        return;
+      }
+      canvas.dataset.drawn = "1";
+      var data = JSON.parse(source.textContent);
+      var series = data.datasets || [{ label: canvas.dataset.label || "", values: data.values }];
+      new Chart(canvas, {
+        type: "bar",
+        data: {
+          labels: data.labels,
+          datasets: series.map(function (s, i) {
+            return { label: s.label, data: s.values, backgroundColor: COLOURS[i % COLOURS.length] };
+          }),
+        },
+        options: {
+          indexAxis: "y",
+          maintainAspectRatio: false,
+          plugins: { legend: { display: series.length > 1 } },
+          scales: { x: { beginAtZero: true, ticks: { precision: 0 }, suggestedMax: data.max } },
+        },
+      });
     });
-  });
+  }
+
+  if (window.htmx) {
+    window.htmx.onLoad(draw);
+  } else {
+    draw(document);
+  }
 })();
