@@ -4,7 +4,7 @@ from assessments.models import Assessment, RoleProfile
 from assessments.services.roles import set_person_role
 from people.tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_kate_assesses_brian_and_sees_delegation_at_the_top(page, live_server, org, screenshot):
@@ -51,3 +51,21 @@ def test_kate_assesses_brian_and_sees_delegation_at_the_top(page, live_server, o
     assert assessment.status == Assessment.Status.SUBMITTED
     result = assessment.skill_results.get(skill__key="delegation")
     assert (result.level, result.gap, result.impact, result.mistake_frequency) == (1, 2, 3, 3)
+
+
+def test_assessing_works_on_a_phone_with_the_keyboard(phone, live_server, org, screenshot):
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.get_by_label("E-mail").fill(org.manager.email)
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
+    phone.wait_for_url(f"{live_server.url}/team/")
+    phone.get_by_role("button", name="Assess Brian Walsh").click()
+    phone.wait_for_url("**/assessments/*/")
+    first = phone.locator("form.skill-section").first
+    first.locator("input[type=radio]").first.focus()
+    phone.keyboard.press("ArrowRight")  # Not observed → Never: selects and saves
+    first = phone.locator("form.skill-section").first
+    first.get_by_text("Saved").wait_for()
+    screenshot(phone, "assess-phone")
+    assessment = Assessment.objects.get()
+    assert assessment.ratings.get().frequency == 0
