@@ -4,7 +4,7 @@ from assessments.models import Assessment, RoleProfile
 from assessments.services.roles import set_person_role
 from people.tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_kate_assesses_brian_and_sees_delegation_at_the_top(page, live_server, org, screenshot):

@@ -3,7 +3,7 @@ import pytest
 from people.models import Person
 from people.tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HEADER = "employee number,name,e-mail,manager's employee number,department,job title,active\n"
 NORA = "N1,Nora Boss,nora@example.com,,Operations,Head of Operations,yes\n"
