@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from people.selectors import person_for, roles_for, visible_people
 
 from . import scoring, selectors
-from .forms import SkillSectionForm, skill_section_initial
+from .forms import PersonRoleForm, SkillSectionForm, skill_section_initial
 from .models import Assessment, Rating
 from .services import assessing
+from .services.roles import set_person_role
 
 
 @require_POST
@@ -149,12 +150,42 @@ def gaps(request, pk):
     """
     person = get_object_or_404(visible_people(request.user), pk=pk)
     roles = roles_for(request.user)
+    can_assess = bool(roles.person and selectors.assessable_people(request.user).filter(pk=person.pk).exists())
+    role = selectors.role_of(person)
     context = {
         "person": person,
         "overview": selectors.gap_overview(person),
-        "can_assess": bool(roles.person and selectors.assessable_people(request.user).filter(pk=person.pk).exists()),
+        "can_assess": can_assess,
+        "role": role,
+        "role_form": PersonRoleForm(
+            initial={"current_profile": role.current_profile_id, "target_profile": role.target_profile_id}
+            if role
+            else {}
+        )
+        if can_assess or roles.is_hr or roles.is_admin
+        else None,
         "is_self": roles.person is not None and roles.person.pk == person.pk,
         "chart_id": f"gap-data-{person.pk}",
     }
     template = "assessments/partials/gaps.html" if request.htmx else "assessments/gaps.html"
     return render(request, template, context)
+
+
+@require_POST
+def set_role(request, pk):
+    """A manager up the chain (or HR) sets the role a person holds and the one they are aiming for."""
+    roles = roles_for(request.user)
+    people = (
+        visible_people(request.user) if (roles.is_hr or roles.is_admin) else selectors.assessable_people(request.user)
+    )
+    person = get_object_or_404(people, pk=pk)
+    form = PersonRoleForm(request.POST)
+    if form.is_valid():
+        set_person_role(
+            person=person, current=form.cleaned_data["current_profile"], target=form.cleaned_data["target_profile"]
+        )
+        messages.success(request, f"{person.full_name}'s roles are saved; new assessments measure against them.")
+    else:
+        for error in form.non_field_errors() or ["That role was not understood."]:
+            messages.error(request, error)
+    return redirect(person.get_absolute_url())

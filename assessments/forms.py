@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from .models import Behaviour, Frequency, Impact, MistakeFrequency, RubricVersion, Skill
+from .models import Behaviour, Frequency, Impact, MistakeFrequency, RoleProfile, RubricVersion, Skill
 
 FREQUENCY_CHOICES = [("", "Not observed"), *Frequency.choices]
 
@@ -147,3 +147,19 @@ def skill_section_initial(skill, ratings: dict[int, int], result) -> dict:
             "impact": result.impact,
         }
     return initial
+
+
+class PersonRoleForm(forms.Form):
+    current_profile = forms.ModelChoiceField(
+        label="Current role", queryset=RoleProfile.objects.order_by("name"), required=False, empty_label="Not set"
+    )
+    target_profile = forms.ModelChoiceField(
+        label="Aiming for", queryset=RoleProfile.objects.order_by("name"), required=False, empty_label="No other role"
+    )
+
+    def clean(self):
+        data = super().clean()
+        current, target = data.get("current_profile"), data.get("target_profile")
+        if current and target and current == target:
+            raise forms.ValidationError("The role they are aiming for must differ from their current role.")
+        return data

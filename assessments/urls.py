@@ -16,6 +16,7 @@ urlpatterns = [
     path("rubric/manage/skills/<int:pk>/delete/", views.delete_skill, name="delete_skill"),
     path("people/<int:pk>/assess/", assessing_views.start, name="start_assessment"),
     path("people/<int:pk>/gaps/", assessing_views.gaps, name="gaps"),
+    path("people/<int:pk>/role/", assessing_views.set_role, name="set_role"),
     path("my-plan/self-assessment/", assessing_views.start_self, name="start_self_assessment"),
     path("assessments/<int:pk>/", assessing_views.assessment, name="assessment"),
     path("assessments/<int:pk>/skills/<int:skill_pk>/", assessing_views.save_skill, name="save_skill"),

@@ -210,7 +210,7 @@ def test_gaps_query_count_is_the_same_for_1_and_20_past_assessments(
     client.force_login(org.manager)
     for _ in range(past):
         _submit(client, _new_draft(client, org), {"delegation": "bad"})
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]))
     assert len(response.context["overview"]["history"]) == min(past, selectors.HISTORY_LENGTH)
 
@@ -219,3 +219,48 @@ def test_ld_cannot_see_someone_elses_gaps(client, org, draft):
     _submit(client, draft, {"delegation": "bad"})
     client.force_login(org.ld)
     assert client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).status_code == 404
+
+
+def test_manager_sets_the_role_a_report_holds_and_aims_for(client, org):
+    engineer, lead = RoleProfile.objects.get(key="engineer"), RoleProfile.objects.get(key="team-lead")
+    client.force_login(org.manager)
+    response = client.post(
+        reverse("assessments:set_role", args=[org.employee_person.pk]),
+        {"current_profile": engineer.pk, "target_profile": lead.pk},
+    )
+    assert response.status_code == 302
+    role = selectors.role_of(org.employee_person)
+    assert (role.current_profile, role.target_profile) == (engineer, lead)
+
+
+def test_the_same_role_as_current_and_target_is_refused_and_changes_nothing(client, org):
+    engineer = RoleProfile.objects.get(key="engineer")
+    client.force_login(org.manager)
+    response = client.post(
+        reverse("assessments:set_role", args=[org.employee_person.pk]),
+        {"current_profile": engineer.pk, "target_profile": engineer.pk},
+        follow=True,
+    )
+    assert "must differ" in response.content.decode()
+    assert selectors.role_of(org.employee_person) is None
+
+
+def test_another_manager_cannot_set_a_role(client, org):
+    client.force_login(org.other_manager)
+    engineer = RoleProfile.objects.get(key="engineer")
+    response = client.post(
+        reverse("assessments:set_role", args=[org.employee_person.pk]), {"current_profile": engineer.pk}
+    )
+    assert response.status_code == 404
+    assert selectors.role_of(org.employee_person) is None
+
+
+@pytest.mark.parametrize("past", [1, 20])
+def test_person_page_query_count_is_the_same_for_1_and_20_past_assessments(
+    client, org, brian_aims_for_team_lead, past, django_assert_max_num_queries
+):
+    client.force_login(org.manager)
+    for _ in range(past):
+        _submit(client, _new_draft(client, org), {"delegation": "bad"})
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("people:person_detail", args=[org.employee_person.pk])).status_code == 200

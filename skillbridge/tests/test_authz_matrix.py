@@ -67,6 +67,11 @@ MATRIX = {
         _only({"manager"}, status=302, others=404),
     ),
     "assessments:start_self_assessment": ("post", None, _everyone(302)),
+    "assessments:set_role": (
+        "post",
+        lambda org: {"pk": org.employee_person.pk},
+        _only({"manager", "hr", "admin"}, status=302, others=404),
+    ),
     "assessments:gaps": (
         "get",
         lambda org: {"pk": org.employee_person.pk},
