@@ -24,15 +24,7 @@ def start(request, pk):
     if rubric is None:
         messages.error(request, "No rubric has been published yet; ask L&D.")
         return redirect(person.get_absolute_url())
-    role = selectors.role_of(person)
-    draft = assessing.start_assessment(
-        person=person,
-        assessor=request.user,
-        kind=Assessment.Kind.MANAGER,
-        rubric=rubric,
-        profile=role.profile_for_gaps if role else None,
-    )
-    return redirect("assessments:assessment", pk=draft.pk)
+    return _open_draft(request, person, Assessment.Kind.MANAGER, rubric)
 
 
 @require_POST
@@ -43,11 +35,15 @@ def start_self(request):
     if me is None or rubric is None:
         messages.error(request, "A self-assessment needs you in the org chart and a published rubric.")
         return redirect("devplans:my_plan")
-    role = selectors.role_of(me)
+    return _open_draft(request, me, Assessment.Kind.SELF, rubric)
+
+
+def _open_draft(request, person, kind, rubric):
+    role = selectors.role_of(person)
     draft = assessing.start_assessment(
-        person=me,
+        person=person,
         assessor=request.user,
-        kind=Assessment.Kind.SELF,
+        kind=kind,
         rubric=rubric,
         profile=role.profile_for_gaps if role else None,
     )
