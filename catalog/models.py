@@ -1,5 +1,6 @@
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
+from django.db.models import F, Q
 
 
 class Course(models.Model):
@@ -22,15 +23,20 @@ class Course(models.Model):
     provider = models.CharField(max_length=120, blank=True)
     format = models.CharField(max_length=20, choices=Format.choices)
     duration_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    cost = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    cost = models.DecimalField(max_digits=9, decimal_places=2, default=0, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, default="GBP")
     language = models.CharField(max_length=12, default="en")
-    url = models.URLField(blank=True)
-    is_self_paced = models.BooleanField(default=True)
-    is_active = models.BooleanField(default=True)
+    url = models.URLField("Link", blank=True, validators=[URLValidator(schemes=["http", "https"])])
+    is_self_paced = models.BooleanField("Self-paced", default=True, help_text="Untick for scheduled sessions.")
+    is_active = models.BooleanField("Active", default=True, help_text="Retired courses are kept but not offered.")
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="course_duration_positive"),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="course_cost_not_negative"),
+        ]
 
     def __str__(self):
         return self.title
@@ -41,3 +47,30 @@ class Course(models.Model):
         if not hours:
             return f"{minutes} min"
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+class CourseSkill(models.Model):
+    """A skill a course addresses, and the levels it takes people from and to (1-4)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="skills")
+    # catalog never imports assessments: the skill is named by string, and
+    # matched to gaps by its stable key, so a new rubric version keeps the mapping.
+    skill = models.ForeignKey("assessments.Skill", on_delete=models.PROTECT, related_name="course_links")
+    level_from = models.PositiveSmallIntegerField(
+        "From level", default=1, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    level_to = models.PositiveSmallIntegerField(
+        "To level", default=3, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course", "skill"], name="course_skill_once"),
+            models.CheckConstraint(
+                condition=Q(level_from__gte=1, level_to__lte=4, level_from__lt=F("level_to")),
+                name="course_skill_levels_rise",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course}: {self.skill} {self.level_from} → {self.level_to}"

@@ -1,15 +1,58 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
-from .models import Course
+from .models import Course, CourseSkill
+
+SORTS = {"title": ("title", "pk"), "duration": ("duration_minutes", "title"), "cost": ("cost", "title")}
 
 
-def courses_for(user, *, search: str = "", course_format: str = "") -> QuerySet[Course]:
-    """The active catalog; everyone who can log in may read it."""
-    courses = Course.objects.filter(is_active=True)
+def skill_model():
+    """assessments.Skill, reached through the foreign key so catalog never imports assessments."""
+    return CourseSkill._meta.get_field("skill").related_model
+
+
+def current_skills() -> QuerySet:
+    """The skills of the newest published rubric, in rubric order."""
+    Skill = skill_model()
+    newest = Skill.objects.filter(rubric_version__status="published").aggregate(n=Max("rubric_version__number"))["n"]
+    return Skill.objects.filter(rubric_version__number=newest).order_by("order", "name")
+
+
+def _with_skills(courses: QuerySet[Course]) -> QuerySet[Course]:
+    return courses.prefetch_related(
+        Prefetch("skills", queryset=CourseSkill.objects.select_related("skill").order_by("skill__order"))
+    )
+
+
+def courses_for(
+    user,
+    *,
+    search: str = "",
+    course_format: str = "",
+    skill_key: str = "",
+    max_minutes: int | None = None,
+    max_cost=None,
+    sort: str = "title",
+    include_retired: bool = False,
+) -> QuerySet[Course]:
+    """The catalog, filtered; everyone who can log in may read it. Retired courses only on request (L&D)."""
+    courses = Course.objects.all() if include_retired else Course.objects.filter(is_active=True)
     if search:
         courses = courses.filter(
-            Q(title__icontains=search) | Q(description__icontains=search) | Q(provider__icontains=search)
+            Q(title__icontains=search)
+            | Q(description__icontains=search)
+            | Q(provider__icontains=search)
+            | Q(code__icontains=search)
         )
     if course_format:
         courses = courses.filter(format=course_format)
-    return courses.order_by("title", "pk")
+    if skill_key:
+        courses = courses.filter(skills__skill__key=skill_key).distinct()
+    if max_minutes:
+        courses = courses.filter(duration_minutes__lte=max_minutes)
+    if max_cost is not None:
+        courses = courses.filter(cost__lte=max_cost)
+    return _with_skills(courses).order_by(*SORTS.get(sort, SORTS["title"]))
+
+
+def course(pk: int) -> QuerySet[Course]:
+    return _with_skills(Course.objects.filter(pk=pk))

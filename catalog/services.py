@@ -62,3 +62,42 @@ def _checked(row: dict, current: Course | None) -> Course:
         problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())
         raise ValidationError(f"Course {row['code']}: {problems}") from exc
     return candidate
+
+
+@transaction.atomic
+def save_course(*, form, formset) -> Course:
+    """Save a course and the skills it addresses (forms already validated)."""
+    course = form.save()
+    formset.instance = course
+    formset.save()
+    return course
+
+
+@transaction.atomic
+def set_course_active(*, course: Course, active: bool) -> Course:
+    """Retire a course (kept, no longer offered) or offer it again."""
+    Course.objects.filter(pk=course.pk).update(is_active=active)
+    course.refresh_from_db()
+    return course
+
+
+@transaction.atomic
+def duplicate_course(*, course: Course) -> Course:
+    """A retired copy of a course, with its skills, for L&D to adapt and then offer."""
+    base = f"{course.code[:32]}-copy"
+    code, n = base, 1
+    while Course.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    links = list(course.skills.all())
+    copy = Course.objects.get(pk=course.pk)
+    copy.pk = None
+    copy.code = code
+    copy.title = f"Copy of {course.title}"[:200]
+    copy.is_active = False
+    copy.save()
+    for link in links:
+        link.pk = None
+        link.course = copy
+    copy.skills.model.objects.bulk_create(links)
+    return copy
