@@ -5,7 +5,8 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Course
+from .models import Course, CourseSkill
+from .selectors import current_skills
 
 FIELDS = frozenset(f.name for f in Course._meta.concrete_fields if not f.primary_key)
 BATCH = 500
@@ -101,3 +102,31 @@ def duplicate_course(*, course: Course) -> Course:
         link.course = copy
     copy.skills.model.objects.bulk_create(links)
     return copy
+
+
+@transaction.atomic
+def map_course_skills(*, links: dict[str, list[tuple[str, int, int]]]) -> int:
+    """Set the skills courses build, by course code and skill key; returns how many links changed.
+
+    Skill keys are looked up in the current rubric. Links not named are left alone.
+    """
+    skills = {skill.key: skill for skill in current_skills()}
+    courses = dict(Course.objects.filter(code__in=links).values_list("code", "pk"))
+    unknown = sorted({key for rows in links.values() for key, _, _ in rows} - skills.keys())
+    if unknown or set(links) - courses.keys():
+        raise ValidationError(f"Unknown skill or course: {', '.join(unknown + sorted(set(links) - courses.keys()))}.")
+    existing = {(link.course_id, link.skill.key): link for link in CourseSkill.objects.select_related("skill")}
+    changed = 0
+    for code, rows in links.items():
+        for key, level_from, level_to in rows:
+            link = existing.get((courses[code], key))
+            if link is None:
+                CourseSkill.objects.create(
+                    course_id=courses[code], skill=skills[key], level_from=level_from, level_to=level_to
+                )
+                changed += 1
+            elif (link.level_from, link.level_to) != (level_from, level_to):
+                link.level_from, link.level_to = level_from, level_to
+                link.save(update_fields=["level_from", "level_to"])
+                changed += 1
+    return changed

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from assessments.models import RoleProfile
 from assessments.services.roles import set_person_role
-from catalog.services import upsert_courses
+from catalog.services import map_course_skills, upsert_courses
 from people.importer import COLUMNS
 from people.models import Person
 from people.services import ImportResult, import_org
@@ -37,6 +37,7 @@ class DemoResult:
     memberships_added: int
     admin_created: bool
     roles_set: int
+    course_skills_set: int
 
 
 @transaction.atomic
@@ -50,6 +51,7 @@ def seed_demo(*, password: str = demo_data.DEMO_PASSWORD) -> DemoResult:
         memberships_added=add_memberships(memberships={email: group for _, email, group in demo_data.LOGINS if group}),
         admin_created=ensure_admin(email=demo_data.ADMIN_EMAIL, password=password),
         roles_set=assign_roles(by_title=demo_data.PROFILE_BY_TITLE, targets=demo_data.TARGET_PROFILES),
+        course_skills_set=map_course_skills(links=demo_data.COURSE_SKILLS),
     )
 
 

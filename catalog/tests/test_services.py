@@ -92,3 +92,28 @@ def test_upsert_courses_rejects_an_unknown_field():
 def test_upsert_courses_rejects_a_repeated_code():
     with pytest.raises(ValidationError, match="more than once"):
         upsert_courses(rows=[row("a"), row("a")])
+
+
+def test_map_course_skills_links_by_key_and_a_second_run_changes_nothing(db):
+    from catalog.models import CourseSkill
+    from catalog.services import map_course_skills
+    from catalog.tests.factories import CourseFactory
+
+    CourseFactory(code="deleg")
+    assert map_course_skills(links={"deleg": [("delegation", 1, 3)]}) == 1
+    assert map_course_skills(links={"deleg": [("delegation", 1, 3)]}) == 0
+    assert map_course_skills(links={"deleg": [("delegation", 2, 4)]}) == 1
+    assert CourseSkill.objects.get().level_to == 4
+
+
+def test_map_course_skills_refuses_an_unknown_skill_and_writes_nothing(db):
+    from django.core.exceptions import ValidationError
+
+    from catalog.models import CourseSkill
+    from catalog.services import map_course_skills
+    from catalog.tests.factories import CourseFactory
+
+    CourseFactory(code="deleg")
+    with pytest.raises(ValidationError, match="telepathy"):
+        map_course_skills(links={"deleg": [("delegation", 1, 3), ("telepathy", 1, 2)]})
+    assert not CourseSkill.objects.exists()

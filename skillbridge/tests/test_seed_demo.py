@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from assessments.models import PersonRole
-from catalog.models import Course
+from catalog.models import Course, CourseSkill
 from people.models import HR_GROUP, LD_GROUP, Department, Person
 from skillbridge.demo_data import ADMIN_EMAIL, DEMO_PASSWORD
 
@@ -29,6 +29,7 @@ def snapshot():
         "departments": list(Department.objects.order_by("pk").values()),
         "courses": list(Course.objects.order_by("pk").values()),
         "roles": list(PersonRole.objects.order_by("pk").values()),
+        "course_skills": list(CourseSkill.objects.order_by("pk").values()),
     }
 
 
@@ -137,3 +138,9 @@ def test_seed_demo_sets_brian_on_the_path_from_engineer_to_team_lead():
     role = PersonRole.objects.get(person__user__email="brian@example.com")
     assert (role.current_profile.key, role.target_profile.key) == ("engineer", "team-lead")
     assert PersonRole.objects.filter(current_profile__isnull=False).count() >= 35
+
+
+def test_seed_demo_maps_every_demo_course_to_skills():
+    seed_demo()
+    assert CourseSkill.objects.filter(skill__key="delegation").count() >= 2
+    assert not Course.objects.filter(skills__isnull=True).exists()

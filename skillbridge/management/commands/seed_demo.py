@@ -20,7 +20,8 @@ class Command(BaseCommand):
         self.stdout.write("Courses: {} created, {} updated, {} unchanged.".format(*result.courses))
         self.stdout.write(
             f"Logins: {result.passwords_set} password(s) set, {result.memberships_added} group membership(s) added, "
-            f"admin {'created' if result.admin_created else 'already there'}, {result.roles_set} role profile(s) set."
+            f"admin {'created' if result.admin_created else 'already there'}, {result.roles_set} role profile(s) set, "
+            f"{result.course_skills_set} course-skill link(s) set."
         )
         self._write_logins()
 
