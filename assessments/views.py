@@ -19,6 +19,13 @@ def _current_or_404():
     return rubric
 
 
+def _draft_or_404():
+    draft = selectors.draft_rubric()
+    if draft is None:
+        raise Http404("There is no draft; start one first.")
+    return draft
+
+
 def rubric(request):
     """The rubric in force: skills by category, with their behaviours and levels."""
     current = _current_or_404()
@@ -75,9 +82,7 @@ def start_draft(request):
 @ld_required
 @require_POST
 def publish_draft(request):
-    draft = selectors.draft_rubric()
-    if draft is None:
-        raise Http404
+    draft = _draft_or_404()
     form = PublishForm(request.POST, instance=draft)
     if not form.is_valid():
         messages.error(request, "The notes could not be saved: " + " ".join(form.errors.get("notes", [])))
@@ -95,9 +100,7 @@ def publish_draft(request):
 @ld_required
 @require_POST
 def discard_draft(request):
-    draft = selectors.draft_rubric()
-    if draft is None:
-        raise Http404
+    draft = _draft_or_404()
     rubric_services.discard_draft(version=draft)
     messages.success(request, "The draft was discarded.")
     return redirect("assessments:manage_rubric")
@@ -107,9 +110,7 @@ def discard_draft(request):
 @require_http_methods(["GET", "POST"])
 def edit_skill(request, pk=None):
     """Edit one skill of the draft and its behaviours (or add a new skill when pk is None)."""
-    draft = selectors.draft_rubric()
-    if draft is None:
-        raise Http404
+    draft = _draft_or_404()
     skill = get_object_or_404(selectors.draft_skills(), pk=pk) if pk else Skill(rubric_version=draft)
     form = SkillForm(request.POST or None, instance=skill)
     formset = BehaviourFormSet(request.POST or None, instance=skill, prefix="behaviours")

@@ -72,3 +72,13 @@ def _default_rubric(transactional_db):
     from django.apps import apps
 
     importlib.import_module("assessments.migrations.0002_default_rubric").load_default_rubric(apps, None)
+
+
+def log_in(page, live_server, email):
+    """Log in through the real login form."""
+    from people.tests.factories import PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()

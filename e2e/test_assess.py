@@ -2,7 +2,7 @@ import pytest
 
 from assessments.models import Assessment, RoleProfile
 from assessments.services.roles import set_person_role
-from people.tests.factories import PASSWORD
+from e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,10 +13,7 @@ def test_kate_assesses_brian_and_sees_delegation_at_the_top(page, live_server, o
         current=RoleProfile.objects.get(key="engineer"),
         target=RoleProfile.objects.get(key="team-lead"),
     )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail").fill(org.manager.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, org.manager.email)
     page.wait_for_url(f"{live_server.url}/team/")
     page.get_by_role("button", name="Assess Brian Walsh").click()
     page.wait_for_url("**/assessments/*/")
@@ -54,10 +51,7 @@ def test_kate_assesses_brian_and_sees_delegation_at_the_top(page, live_server, o
 
 
 def test_assessing_works_on_a_phone_with_the_keyboard(phone, live_server, org, screenshot):
-    phone.goto(f"{live_server.url}/accounts/login/")
-    phone.get_by_label("E-mail").fill(org.manager.email)
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Log in").click()
+    log_in(phone, live_server, org.manager.email)
     phone.wait_for_url(f"{live_server.url}/team/")
     phone.get_by_role("button", name="Assess Brian Walsh").click()
     phone.wait_for_url("**/assessments/*/")

@@ -1,7 +1,7 @@
 import pytest
 
+from e2e.conftest import log_in
 from people.models import Person
-from people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,10 +12,7 @@ GOOD = HEADER + NORA + "N2,Ned Report,ned@example.com,N1,Operations,Analyst,yes\
 
 
 def test_hr_sees_every_error_then_imports_a_corrected_file(page, live_server, org, screenshot, tmp_path):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail").fill(org.hr.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, org.hr.email)
     page.wait_for_url(f"{live_server.url}/reports/")
     page.get_by_role("link", name="Import the org chart").first.click()
 

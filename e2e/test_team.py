@@ -1,19 +1,12 @@
 import pytest
 
-from people.tests.factories import PASSWORD
+from e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_kate_logs_in_and_sees_brian_on_her_team(page, live_server, org, screenshot):
-    _log_in(page, live_server, org.manager.email)
+    log_in(page, live_server, org.manager.email)
     page.wait_for_url(f"{live_server.url}/team/")
     assert page.get_by_role("heading", name="My team").is_visible()
     page.get_by_role("link", name="Brian Walsh").click()
@@ -24,7 +17,7 @@ def test_kate_logs_in_and_sees_brian_on_her_team(page, live_server, org, screens
 
 
 def test_team_page_works_on_a_phone_with_the_keyboard(phone, live_server, org, screenshot):
-    _log_in(phone, live_server, org.manager.email)
+    log_in(phone, live_server, org.manager.email)
     phone.wait_for_url(f"{live_server.url}/team/")
     assert phone.get_by_role("link", name="Brian Walsh").is_visible()
     # The menu collapses behind a labelled button on a phone.

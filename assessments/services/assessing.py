@@ -52,11 +52,12 @@ def save_skill(*, assessment: Assessment, skill, frequencies: dict[int, int | No
     Rating.objects.filter(
         assessment=assessment, behaviour_id__in=[b for b, v in frequencies.items() if v is None]
     ).delete()
-    for behaviour_id, value in frequencies.items():
-        if value is not None:
-            Rating.objects.update_or_create(
-                assessment=assessment, behaviour_id=behaviour_id, defaults={"frequency": value}
-            )
+    rated = [
+        Rating(assessment=assessment, behaviour_id=b, frequency=v) for b, v in frequencies.items() if v is not None
+    ]
+    Rating.objects.bulk_create(
+        rated, update_conflicts=True, unique_fields=["assessment", "behaviour"], update_fields=["frequency"]
+    )
     result, _ = SkillResult.objects.update_or_create(assessment=assessment, skill=skill, defaults=answers)
     Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
     return result
@@ -72,13 +73,16 @@ def preview_levels(assessment: Assessment) -> dict[int, int | None]:
     return {skill_id: scoring.skill_level(values) for skill_id, values in pairs.items()}
 
 
-def triage_missing(assessment: Assessment) -> list[str]:
-    """Names of below-target skills whose three triage questions are not all answered."""
-    levels = preview_levels(assessment)
-    targets = targets_for(assessment.role_profile)
-    answers = {r.skill_id: r for r in assessment.skill_results.all()}
+def triage_missing(assessment: Assessment, *, levels=None, targets=None, skills=None, answers=None) -> list[str]:
+    """Names of below-target skills whose three triage questions are not all answered.
+
+    Callers that already hold the levels, targets, skills or results pass them in.
+    """
+    levels = preview_levels(assessment) if levels is None else levels
+    targets = targets_for(assessment.role_profile) if targets is None else targets
+    answers = {r.skill_id: r for r in assessment.skill_results.all()} if answers is None else answers
     missing = []
-    for skill in assessment.rubric_version.skills.all():
+    for skill in assessment.rubric_version.skills.all() if skills is None else skills:
         if scoring.gap(target=targets.get(skill.key), level=levels.get(skill.pk)) > 0:
             result = answers.get(skill.pk)
             if not (result and result.mistakes.strip() and result.mistake_frequency and result.impact):
@@ -94,15 +98,16 @@ def submit_assessment(*, assessment: Assessment) -> Assessment:
     levels = preview_levels(assessment)
     if not levels:
         raise ValidationError("Rate at least one behaviour you have observed before submitting.")
-    missing = triage_missing(assessment)
+    targets = targets_for(assessment.role_profile)
+    existing = {r.skill_id: r for r in assessment.skill_results.all()}
+    skills = list(assessment.rubric_version.skills.all())
+    missing = triage_missing(assessment, levels=levels, targets=targets, skills=skills, answers=existing)
     if missing:
         raise ValidationError(
             [f"{name} is below the target level: answer the three questions about it." for name in missing]
         )
-    targets = targets_for(assessment.role_profile)
-    existing = {r.skill_id: r for r in assessment.skill_results.all()}
     results = []
-    for skill in assessment.rubric_version.skills.all():
+    for skill in skills:
         result = existing.get(skill.pk) or SkillResult(assessment=assessment, skill=skill)
         result.level = levels.get(skill.pk)
         result.target = targets.get(skill.key)
