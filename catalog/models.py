@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
@@ -74,3 +75,97 @@ class CourseSkill(models.Model):
 
     def __str__(self):
         return f"{self.course}: {self.skill} {self.level_from} → {self.level_to}"
+
+
+class CourseImport(models.Model):
+    """One upload of a catalog file (CSV or XLSX), validated and applied in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Checking and importing"
+        REJECTED = "rejected", "Rejected: nothing was changed"
+        DONE = "done", "Imported"
+
+    class FileFormat(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="course_imports"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=4, choices=FileFormat.choices)
+    content = models.BinaryField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    row_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.REJECTED, self.Status.DONE)
+
+
+class LearningRequest(models.Model):
+    """A manager asking L&D for help with one person's development, and L&D's answer."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="learning_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="learning_requests_made"
+    )
+    # The gap the request is about, if one was picked (named by string: catalog never imports assessments).
+    skill = models.ForeignKey(
+        "assessments.Skill", on_delete=models.PROTECT, null=True, blank=True, related_name="learning_requests"
+    )
+    note = models.TextField("What help do you need?")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="learning_requests_handled",
+    )
+    suggested_courses = models.ManyToManyField(Course, blank=True, related_name="suggested_in")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["person", "status"])]
+
+    def __str__(self):
+        return f"Request about {self.person} ({self.get_status_display().lower()})"
+
+
+class RequestMessage(models.Model):
+    """One message in a request's thread, from the manager or from L&D."""
+
+    request = models.ForeignKey(LearningRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="learning_request_messages"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Message on {self.request_id} by {self.author_id}"

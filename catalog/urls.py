@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import request_urls, transfer_urls, views
 
 app_name = "catalog"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.course_edit, name="course_edit"),
     path("<int:pk>/active/", views.course_set_active, name="course_set_active"),
     path("<int:pk>/duplicate/", views.course_duplicate, name="course_duplicate"),
+    *transfer_urls.urlpatterns,
+    *request_urls.urlpatterns,
 ]

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import Department, OrgImport, Person
+from .models import Department, OrgImport, OutboundEmail, Person
 from .selectors import is_below
 
 
@@ -66,3 +66,11 @@ class OrgImportAdmin(admin.ModelAdmin):
         "unchanged_count",
         "finished_at",
     ]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "kind", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject", "key"]
+    readonly_fields = ["key", "kind", "recipient", "to", "subject", "body", "attempts", "last_error", "sent_at"]

@@ -39,6 +39,8 @@ class Person(models.Model):
     time_zone = models.CharField(max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
     left_on = models.DateField(null=True, blank=True, help_text="The day this person left the organisation.")
+    # Course formats (catalog.Course.Format values) this person learns best with; recommendations favour them.
+    preferred_formats = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["full_name"]
@@ -101,3 +103,38 @@ class OrgImport(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.REJECTED, self.Status.DONE)
+
+
+class OutboundEmail(models.Model):
+    """One e-mail, recorded before it is sent so that a retried task never sends it twice.
+
+    key names the message uniquely (kind, recipient, subject object, period), so
+    recording the same message again finds the existing row instead of adding one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to} ({self.get_status_display().lower()})"

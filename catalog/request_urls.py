@@ -1,0 +1,3 @@
+"""Manager -> L&D requests: included by catalog/urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Catalog import and export (CSV, XLSX): included by catalog/urls.py."""
+
+urlpatterns = []
