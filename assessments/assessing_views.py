@@ -148,9 +148,11 @@ def gaps(request, pk):
     roles = roles_for(request.user)
     can_assess = bool(roles.person and selectors.assessable_people(request.user).filter(pk=person.pk).exists())
     role = selectors.role_of(person)
+    overview = selectors.gap_overview(person)
     context = {
         "person": person,
-        "overview": selectors.gap_overview(person),
+        "overview": overview,
+        "ranking": selectors.recommendations_for(person, gaps=overview["gaps"]),
         "can_assess": can_assess,
         "role": role,
         "role_form": PersonRoleForm(

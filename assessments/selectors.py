@@ -2,9 +2,11 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from catalog.models import Course, CourseSkill
 from people.selectors import chain_below, person_for, visible_people
 
 from .models import Assessment, Behaviour, PersonRole, RoleProfile, RubricVersion, Skill, SkillResult, TargetLevel
+from .recommending import CourseOption, Gap, Ranking, SkillRange, rank_courses
 
 
 def _with_skills(versions: QuerySet[RubricVersion]) -> QuerySet[RubricVersion]:
@@ -188,3 +190,71 @@ def gap_overview(person) -> dict:
             ],
         },
     }
+
+
+def recommendations_for(
+    person, *, gaps: list[SkillResult], exclude_course_ids=(), outcomes=None, limit: int | None = 5
+) -> Ranking:
+    """Courses for a person's gaps, ranked by assessments.recommending.rank_courses, in one query.
+
+    gaps: the SkillResults with a gap (gap_overview's "gaps"); exclude_course_ids: courses the person
+    already took or has planned; outcomes: follow-up results by course id (Outcome), once there are any.
+    Only active courses whose skill (matched by key, so any rubric version) fits a gap are read.
+    """
+    wanted = [
+        Gap(skill_key=r.skill.key, skill_name=r.skill.name, level=r.level, target=r.target, priority=r.priority)
+        for r in gaps
+        if r.level is not None and r.target is not None and r.target > r.level
+    ]
+    if not wanted:
+        return Ranking(recommendations=[], uncovered=[])
+    links = (
+        CourseSkill.objects.filter(
+            skill__key__in={g.skill_key for g in wanted},
+            course__is_active=True,
+            level_from__lte=max(g.level for g in wanted),
+            level_to__gt=min(g.level for g in wanted),
+        )
+        .exclude(course_id__in=list(exclude_course_ids))
+        .values_list(
+            "course_id",
+            "skill__key",
+            "level_from",
+            "level_to",
+            "course__title",
+            "course__format",
+            "course__duration_minutes",
+            "course__is_self_paced",
+            "course__cost",
+            "course__currency",
+        )
+    )
+    labels = dict(Course.Format.choices)
+    skills: dict[int, list[SkillRange]] = {}
+    details: dict[int, tuple] = {}
+    for course_id, key, level_from, level_to, *rest in links:
+        skills.setdefault(course_id, []).append(SkillRange(key, level_from, level_to))
+        details[course_id] = rest
+    options = [
+        CourseOption(
+            course_id=course_id,
+            title=title,
+            format=course_format,
+            format_label=labels.get(course_format, course_format),
+            duration_minutes=minutes,
+            is_self_paced=self_paced,
+            is_active=True,
+            cost=cost,
+            currency=currency,
+            skills=tuple(skills[course_id]),
+        )
+        for course_id, (title, course_format, minutes, self_paced, cost, currency) in details.items()
+    ]
+    return rank_courses(
+        wanted,
+        options,
+        exclude=exclude_course_ids,
+        outcomes=outcomes,
+        preferred_formats=person.preferred_formats or (),
+        limit=limit,
+    )

@@ -1,0 +1,133 @@
+"""recommendations_for: the database side of the ranking (what is read, in how many queries)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import selectors
+from assessments.models import Assessment, RubricVersion, Skill, SkillResult
+from catalog.models import Course, CourseSkill
+from catalog.tests.factories import CourseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _gaps(org, **levels):
+    """A submitted manager's assessment of Brian with the given {skill key: (level, target, priority)}."""
+    rubric = selectors.current_rubric()
+    assessment = Assessment.objects.create(
+        person=org.employee_person,
+        assessor=org.manager,
+        rubric_version=rubric,
+        status=Assessment.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    for key, (level, target, priority) in levels.items():
+        SkillResult.objects.create(
+            assessment=assessment,
+            skill=rubric.skills.get(key=key),
+            level=level,
+            target=target,
+            gap=max(0, target - level),
+            priority=priority,
+        )
+    return selectors.gap_overview(org.employee_person)["gaps"]
+
+
+def _course(key, level_from=1, level_to=3, **fields):
+    course = CourseFactory(**fields)
+    CourseSkill.objects.create(
+        course=course, skill=selectors.current_rubric().skills.get(key=key), level_from=level_from, level_to=level_to
+    )
+    return course
+
+
+def test_courses_for_the_persons_gaps_are_ranked_with_reasons(org):
+    gaps = _gaps(org, delegation=(1, 3, 18), feedback=(2, 3, 2))
+    long = _course("delegation", title="Delegation day", duration_minutes=480, format=Course.Format.WORKSHOP)
+    short = _course("delegation", title="Delegating in 45 minutes", duration_minutes=45)
+    feedback = _course("feedback", 2, 4, title="Feedback basics")
+    ranking = selectors.recommendations_for(org.employee_person, gaps=gaps)
+    assert [r.course.course_id for r in ranking.recommendations] == [short.pk, long.pk, feedback.pk]
+    assert ranking.recommendations[0].reason == "Delegation, level 1 → 3 · 45 min video · self-paced"
+    assert ranking.uncovered == []
+
+
+def test_retired_and_excluded_courses_are_not_read(org):
+    gaps = _gaps(org, delegation=(1, 3, 18))
+    _course("delegation", is_active=False)
+    planned = _course("delegation")
+    ranking = selectors.recommendations_for(org.employee_person, gaps=gaps, exclude_course_ids=[planned.pk])
+    assert ranking.recommendations == []
+    assert [g.skill_key for g in ranking.uncovered] == ["delegation"]
+
+
+def test_a_course_mapped_to_the_same_skill_in_an_older_rubric_still_counts(org):
+    gaps = _gaps(org, delegation=(1, 3, 18))
+    older = RubricVersion.objects.create(number=0, status=RubricVersion.Status.PUBLISHED, published_at=timezone.now())
+    old_skill = Skill.objects.create(rubric_version=older, key="delegation", name="Delegation (old)", order=1)
+    course = CourseFactory()
+    CourseSkill.objects.create(course=course, skill=old_skill, level_from=1, level_to=3)
+    ranking = selectors.recommendations_for(org.employee_person, gaps=gaps)
+    assert [r.course.course_id for r in ranking.recommendations] == [course.pk]
+
+
+def test_the_persons_preferred_formats_count(org):
+    gaps = _gaps(org, delegation=(1, 3, 18))
+    _course("delegation", title="Video", duration_minutes=30)
+    book = _course("delegation", title="Book", duration_minutes=40, format=Course.Format.READING)
+    org.employee_person.preferred_formats = ["reading"]
+    ranking = selectors.recommendations_for(org.employee_person, gaps=gaps)
+    assert ranking.recommendations[0].course.course_id == book.pk
+
+
+def test_no_gaps_reads_nothing(org, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        ranking = selectors.recommendations_for(org.employee_person, gaps=[])
+    assert ranking.recommendations == []
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_one_query_whatever_the_catalog_size(org, size, django_assert_max_num_queries):
+    gaps = _gaps(org, delegation=(1, 3, 18), feedback=(2, 3, 2), coaching=(1, 2, 1))
+    for i in range(size):
+        _course(["delegation", "feedback", "coaching"][i % 3], 1, 4, duration_minutes=10 + i)
+    with django_assert_max_num_queries(1):
+        ranking = selectors.recommendations_for(org.employee_person, gaps=gaps, limit=None)
+    assert len(ranking.recommendations) == size
+
+
+def test_the_gaps_panel_shows_recommended_courses_with_their_reason(client, org):
+    _gaps(org, delegation=(1, 3, 18))
+    _course("delegation", title="Delegating in 45 minutes", duration_minutes=45)
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).content.decode()
+    assert "Recommended courses" in body
+    assert "Delegating in 45 minutes" in body
+    assert "Delegation, level 1 → 3 · 45 min video · self-paced" in body
+
+
+def test_the_gaps_panel_says_when_no_course_covers_a_gap(client, org):
+    _gaps(org, coaching=(1, 3, 9))
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).content.decode()
+    assert "No active course in the catalog covers Coaching others at level 1 → 3." in body
+
+
+def test_the_employee_sees_their_own_recommendations(client, org):
+    _gaps(org, delegation=(1, 3, 18))
+    _course("delegation", title="Delegating in 45 minutes")
+    client.force_login(org.employee)
+    body = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).content.decode()
+    assert "Delegating in 45 minutes" in body
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_the_gaps_panel_query_count_does_not_grow_with_the_catalog(client, org, size, django_assert_max_num_queries):
+    _gaps(org, delegation=(1, 3, 18), feedback=(2, 3, 2))
+    for i in range(size):
+        _course(["delegation", "feedback"][i % 2], 1, 4, duration_minutes=10 + i)
+    client.force_login(org.manager)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]), headers={"HX-Request": "1"})
+    assert len(response.context["ranking"].recommendations) == min(size, 5)
