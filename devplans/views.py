@@ -1,11 +1,36 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from assessments.selectors import role_of
 from people.selectors import reports_of, roles_for
+from skillbridge.authz import person_required
+
+from . import services
+from .forms import PreferredFormatsForm
 
 
-def my_plan(request):
-    """The employee's own page: who they are, who their manager is, and their plan."""
+def my_plan(request, form=None):
+    """The employee's own page: who they are, who their manager is, their gaps, courses and plan."""
     person = roles_for(request.user).person
     reports = reports_of(request.user, person) if person else []
-    return render(request, "devplans/my_plan.html", {"person": person, "reports": reports, "role": role_of(person)})
+    if person and form is None:
+        form = PreferredFormatsForm(initial={"formats": person.preferred_formats})
+    return render(
+        request,
+        "devplans/my_plan.html",
+        {"person": person, "reports": reports, "role": role_of(person), "formats_form": form},
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+@person_required
+@require_POST
+def set_preferred_formats(request):
+    form = PreferredFormatsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Those formats were not understood; nothing was changed.")
+        return my_plan(request, form=form)
+    services.set_preferred_formats(person=roles_for(request.user).person, formats=form.cleaned_data["formats"])
+    messages.success(request, "Saved: courses in the formats you ticked are recommended first.")
+    return redirect("devplans:my_plan")

@@ -57,6 +57,11 @@ MATRIX = {
     "people:org_import": ("get", None, _only({"hr", "admin"})),
     "people:org_import_detail": ("get", lambda org: {"pk": org.org_import.pk}, _only({"hr", "admin"})),
     "devplans:my_plan": ("get", None, _everyone(200)),
+    "devplans:set_preferred_formats": (
+        "post",
+        None,
+        _only({"employee", "other_employee", "manager", "other_manager", "ld", "hr"}, status=302),
+    ),
     "catalog:course_list": ("get", None, _everyone(200)),
     "catalog:course_detail": ("get", lambda org: {"pk": org.course.pk}, _everyone(200)),
     "catalog:course_add": ("get", None, _only({"ld", "admin"})),
