@@ -13,7 +13,9 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from assessments.models import RoleProfile
+from assessments.models import Assessment, Behaviour, RoleProfile
+from assessments.selectors import current_rubric, role_of
+from assessments.services.assessing import save_skill, start_assessment, submit_assessment, targets_for
 from assessments.services.roles import set_person_role
 from catalog.services import map_course_skills, upsert_courses
 from people.importer import COLUMNS
@@ -38,6 +40,7 @@ class DemoResult:
     admin_created: bool
     roles_set: int
     course_skills_set: int
+    assessments_added: int = 0
 
 
 @transaction.atomic
@@ -52,6 +55,7 @@ def seed_demo(*, password: str = demo_data.DEMO_PASSWORD) -> DemoResult:
         admin_created=ensure_admin(email=demo_data.ADMIN_EMAIL, password=password),
         roles_set=assign_roles(by_title=demo_data.PROFILE_BY_TITLE, targets=demo_data.TARGET_PROFILES),
         course_skills_set=map_course_skills(links=demo_data.COURSE_SKILLS),
+        assessments_added=add_past_assessments(levels_by_email=demo_data.PAST_ASSESSMENTS),
     )
 
 
@@ -120,3 +124,48 @@ def assign_roles(*, by_title: dict[str, str], targets: dict[str, str]) -> int:
         target = profiles.get(targets.get(person.user.email, ""))
         changed += set_person_role(person=person, current=current, target=target)
     return changed
+
+
+# The frequency at which every behaviour of a skill is rated (strengths that often,
+# warning signs the opposite) to land on a level; see assessments/scoring.py.
+_FREQUENCY_FOR_LEVEL = {1: 0, 2: 1, 3: 2, 4: 4}
+_TRIAGE = {"mistakes": "Seen in recent project work.", "mistake_frequency": 2, "impact": 2}
+
+
+@transaction.atomic
+def add_past_assessments(*, levels_by_email: dict[str, dict[str, int]]) -> int:
+    """A submitted manager's assessment for each of these people who has none yet; returns how many were added.
+
+    Made through the same services a manager uses, so levels, gaps and priorities are computed as usual.
+    """
+    rubric = current_rubric()
+    if rubric is None:
+        return 0
+    skills = {skill.key: skill for skill in rubric.skills.prefetch_related("behaviours")}
+    people = Person.objects.select_related("manager__user").filter(user__email__in=levels_by_email)
+    assessed = set(
+        Assessment.objects.filter(
+            person__in=people, kind=Assessment.Kind.MANAGER, status=Assessment.Status.SUBMITTED
+        ).values_list("person_id", flat=True)
+    )
+    added = 0
+    for person in people:
+        if person.pk in assessed or person.manager is None:
+            continue
+        role = role_of(person)
+        profile = role.profile_for_gaps if role else None
+        targets = targets_for(profile)
+        draft = start_assessment(
+            person=person, assessor=person.manager.user, kind=Assessment.Kind.MANAGER, rubric=rubric, profile=profile
+        )
+        for key, level in levels_by_email[person.user.email].items():
+            skill = skills[key]
+            seen = _FREQUENCY_FOR_LEVEL[level]
+            frequencies = {
+                b.pk: (4 - seen if b.kind == Behaviour.Kind.WARNING else seen) for b in skill.behaviours.all()
+            }
+            answers = _TRIAGE if level < targets.get(key, 0) else {}
+            save_skill(assessment=draft, skill=skill, frequencies=frequencies, answers=answers)
+        submit_assessment(assessment=draft)
+        added += 1
+    return added

@@ -245,3 +245,23 @@ COURSE_SKILLS = {
     "adapt-growth-mindset": [("adaptability", 1, 2)],
     "adapt-legacy-skills": [("adaptability", 2, 3)],
 }
+
+# Assessments already made before the demo starts, so that L&D's demand view and
+# the team pages have something to show. Brian and Greg are left for Kate to assess.
+# e-mail → {skill key: observed level (1-4)}; the assessor is the person's manager.
+PAST_ASSESSMENTS = {
+    "priya.shah@example.com": {"delegation": 2, "feedback": 2, "coaching": 1, "conflict-resolution": 3},
+    "marcus.reid@example.com": {"written-communication": 2, "collaboration": 3, "presenting": 1, "time-management": 2},
+    "yuki.tanaka@example.com": {"presenting": 2, "written-communication": 3, "feedback": 2, "collaboration": 4},
+    "ivan.petrov@example.com": {"written-communication": 1, "presenting": 1, "collaboration": 3, "adaptability": 2},
+    "tom.becker@example.com": {"written-communication": 2, "collaboration": 2, "presenting": 1, "adaptability": 3},
+    "aisha.okafor@example.com": {"written-communication": 3, "presenting": 2, "feedback": 2, "collaboration": 3},
+    "daniel.kim@example.com": {"written-communication": 2, "time-management": 1, "collaboration": 3},
+    "olivia.grant@example.com": {"delegation": 1, "coaching": 2, "feedback": 2, "conflict-resolution": 2},
+    "ethan.brooks@example.com": {"verbal-communication": 2, "presenting": 3, "emotional-intelligence": 2},
+    "nadia.haddad@example.com": {"interpersonal-skills": 1, "written-communication": 2, "adaptability": 2},
+    "samuel.osei@example.com": {"delegation": 2, "coaching": 1, "conflict-resolution": 2, "feedback": 3},
+    "emily.carter@example.com": {"emotional-intelligence": 2, "conflict-resolution": 1, "written-communication": 3},
+    "jack.turner@example.com": {"emotional-intelligence": 3, "conflict-resolution": 2, "time-management": 1},
+    "ben.foster@example.com": {"presenting": 2, "collaboration": 3, "adaptability": 2},
+}

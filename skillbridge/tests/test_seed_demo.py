@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from assessments.models import PersonRole
+from assessments.models import Assessment, PersonRole, SkillResult
 from catalog.models import Course, CourseSkill
 from people.models import HR_GROUP, LD_GROUP, Department, Person
 from skillbridge.demo_data import ADMIN_EMAIL, DEMO_PASSWORD
@@ -30,6 +30,8 @@ def snapshot():
         "courses": list(Course.objects.order_by("pk").values()),
         "roles": list(PersonRole.objects.order_by("pk").values()),
         "course_skills": list(CourseSkill.objects.order_by("pk").values()),
+        "assessments": list(Assessment.objects.order_by("pk").values("pk", "person_id", "status")),
+        "skill_results": list(SkillResult.objects.order_by("pk").values("pk", "level", "target", "gap", "priority")),
     }
 
 
@@ -144,3 +146,13 @@ def test_seed_demo_maps_every_demo_course_to_skills():
     seed_demo()
     assert CourseSkill.objects.filter(skill__key="delegation").count() >= 2
     assert not Course.objects.filter(skills__isnull=True).exists()
+
+
+def test_seed_demo_ships_past_assessments_with_gaps_but_leaves_brian_for_kate():
+    seed_demo()
+    submitted = Assessment.objects.filter(status=Assessment.Status.SUBMITTED, kind=Assessment.Kind.MANAGER)
+    assert submitted.count() >= 10
+    assert not submitted.filter(person__user__email__in=["brian@example.com", "greg@example.com"]).exists()
+    priya = submitted.get(person__user__email="priya.shah@example.com")
+    assert priya.assessor.email == "kate@example.com"
+    assert SkillResult.objects.filter(assessment__in=submitted, gap__gt=0).count() >= 10

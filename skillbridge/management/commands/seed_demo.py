@@ -23,6 +23,7 @@ class Command(BaseCommand):
             f"admin {'created' if result.admin_created else 'already there'}, {result.roles_set} role profile(s) set, "
             f"{result.course_skills_set} course-skill link(s) set."
         )
+        self.stdout.write(f"Past assessments: {result.assessments_added} added.")
         self._write_logins()
 
     def _write_logins(self):
