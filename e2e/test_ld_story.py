@@ -1,0 +1,75 @@
+"""The L&D story: Lisa adds a course for Delegation, Kate sees it recommended for Brian
+with its reason, Kate asks L&D for help, Lisa answers, and Kate reads the answer."""
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Assessment, RoleProfile, SkillResult
+from assessments.selectors import current_rubric
+from assessments.services.roles import set_person_role
+from catalog.models import Course
+from e2e.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _brian_assessed_with_a_delegation_gap(org):
+    set_person_role(
+        person=org.employee_person,
+        current=RoleProfile.objects.get(key="engineer"),
+        target=RoleProfile.objects.get(key="team-lead"),
+    )
+    rubric = current_rubric()
+    assessment = Assessment.objects.create(
+        person=org.employee_person,
+        assessor=org.manager,
+        rubric_version=rubric,
+        role_profile=RoleProfile.objects.get(key="team-lead"),
+        status=Assessment.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    SkillResult.objects.create(
+        assessment=assessment,
+        skill=rubric.skills.get(key="delegation"),
+        level=1,
+        target=3,
+        gap=2,
+        priority=18,
+        impact=3,
+        mistake_frequency=3,
+        mistakes="Could not hand over the processor project",
+    )
+
+
+def test_lisa_adds_a_course_kate_sees_it_recommended_and_asks_ld_for_more(browser, live_server, org, screenshot):
+    _brian_assessed_with_a_delegation_gap(org)
+
+    # Lisa (L&D) adds a course for Delegation.
+    lisa = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(lisa, live_server, org.ld.email)
+    lisa.goto(f"{live_server.url}/catalog/")
+    lisa.get_by_role("link", name="Add a course").click()
+    lisa.get_by_label("Code").fill("delegation-in-practice")
+    lisa.get_by_label("Title").fill("Delegation in practice")
+    lisa.get_by_label("Format").select_option(label="Video")
+    lisa.get_by_label("Duration (minutes)").fill("45")
+    first_skill = lisa.locator("fieldset").filter(has_text="Skill").first
+    first_skill.get_by_label("Skill").select_option(label="Delegation")
+    first_skill.get_by_label("From level").fill("1")
+    first_skill.get_by_label("To level").fill("3")
+    lisa.get_by_role("button", name="Save the course").click()
+    lisa.get_by_text("is saved").wait_for()
+    course = Course.objects.get(code="delegation-in-practice")
+    assert course.skills.get().skill.key == "delegation"
+
+    # Kate opens Brian's page: the course is recommended, with its reason.
+    kate = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(kate, live_server, org.manager.email)
+    kate.goto(f"{live_server.url}/people/{org.employee_person.pk}/")
+    recommended = kate.get_by_role("list", name="Recommended courses, best first")
+    recommended.wait_for()
+    first = recommended.locator("li").first
+    assert "Delegation in practice" in first.inner_text()
+    assert "Delegation, level 1 → 3 · 45 min video · self-paced" in first.inner_text()
+    kate.wait_for_timeout(400)  # let the chart draw
+    screenshot(kate, "person-page-recommendations")
