@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessing_views, views
+from . import assessing_views, demand_views, views
 
 app_name = "assessments"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", assessing_views.assessment, name="assessment"),
     path("assessments/<int:pk>/skills/<int:skill_pk>/", assessing_views.save_skill, name="save_skill"),
     path("assessments/<int:pk>/submit/", assessing_views.submit, name="submit_assessment"),
+    path("demand/", demand_views.demand, name="demand"),
     path("career-paths/", views.career_paths, name="career_paths"),
     path("career-paths/<slug:key>/", views.career_path, name="career_path"),
 ]

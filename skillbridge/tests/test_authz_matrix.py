@@ -62,6 +62,7 @@ MATRIX = {
         None,
         _only({"employee", "other_employee", "manager", "other_manager", "ld", "hr"}, status=302),
     ),
+    "assessments:demand": ("get", None, _only({"ld", "admin"})),
     "catalog:course_list": ("get", None, _everyone(200)),
     "catalog:course_detail": ("get", lambda org: {"pk": org.course.pk}, _everyone(200)),
     "catalog:course_add": ("get", None, _only({"ld", "admin"})),
