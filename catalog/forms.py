@@ -1,8 +1,11 @@
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 
 from .models import Course, CourseSkill
 from .selectors import current_skills
+from .services import check_course_upload, size_limit_text
 
 
 class CourseFilterForm(forms.Form):
@@ -83,3 +86,30 @@ class CourseSkillForm(forms.ModelForm):
 CourseSkillFormSet = forms.inlineformset_factory(
     Course, CourseSkill, form=CourseSkillForm, extra=2, can_delete=True, max_num=13, validate_max=True
 )
+
+
+class CourseImportForm(forms.Form):
+    file = forms.FileField(
+        label="Catalog file (CSV or Excel)",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx",
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "A UTF-8 CSV file or an Excel workbook (.xlsx) with a header row. "
+            f"Up to {size_limit_text(settings.COURSE_IMPORT_MAX_BYTES)}."
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Upload and import"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.file_format = check_course_upload(
+            file_name=upload.name, size=upload.size, max_bytes=settings.COURSE_IMPORT_MAX_BYTES
+        )
+        return upload

@@ -1,15 +1,22 @@
 """Writes to the course catalog: one function per business action."""
 
-from collections import Counter
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
-from .models import Course, CourseSkill
+from .importer import CourseRow, ErrorList, read_catalog, skill_lookup
+from .models import Course, CourseImport, CourseSkill
 from .selectors import current_skills
 
 FIELDS = frozenset(f.name for f in Course._meta.concrete_fields if not f.primary_key)
 BATCH = 500
+MB = 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -26,10 +33,15 @@ def upsert_courses(*, rows: list[dict]) -> tuple[int, int, int]:
     if repeated:
         raise ValidationError(f"Course code(s) listed more than once: {', '.join(repeated)}.")
     existing = Course.objects.in_bulk(codes, field_name="code")
+    checked = [(row, existing.get(row["code"]), _checked(row, existing.get(row["code"]))) for row in rows]
+    new, changed = _save_courses(checked)
+    return len(new), len(changed), len(rows) - len(new) - len(changed)
+
+
+def _save_courses(checked: list[tuple[dict, Course | None, Course]]) -> tuple[list[Course], list[Course]]:
+    """Write checked rows (row, current course or None, candidate); returns (created, changed) courses."""
     new, changed, changed_fields = [], [], set()
-    for row in rows:
-        current = existing.get(row["code"])
-        candidate = _checked(row, current)
+    for row, current, candidate in checked:
         if current is None:
             new.append(candidate)
             continue
@@ -40,7 +52,7 @@ def upsert_courses(*, rows: list[dict]) -> tuple[int, int, int]:
     Course.objects.bulk_create(new, batch_size=BATCH)
     if changed:
         Course.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH)
-    return len(new), len(changed), len(rows) - len(new) - len(changed)
+    return new, changed
 
 
 def _code_of(row: dict) -> str:
@@ -130,3 +142,201 @@ def map_course_skills(*, links: dict[str, list[tuple[str, int, int]]]) -> int:
                 link.save(update_fields=["level_from", "level_to"])
                 changed += 1
     return changed
+
+
+# --- Catalog import (CSV or XLSX) ---------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    dropped_errors: int = 0
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def file_format_of(file_name: str) -> str | None:
+    """csv or xlsx, from the file name; None for any other kind of file."""
+    name = file_name.lower()
+    if name.endswith((".csv", ".txt")):
+        return CourseImport.FileFormat.CSV
+    if name.endswith(".xlsx"):
+        return CourseImport.FileFormat.XLSX
+    return None
+
+
+def size_limit_text(max_bytes: int) -> str:
+    """50 MB, or 100 bytes: how an upload limit reads on the page."""
+    return f"{max_bytes // MB} MB" if max_bytes % MB == 0 else filesizeformat(max_bytes)
+
+
+def check_course_upload(*, file_name: str, size: int, max_bytes: int) -> str:
+    """The upload's file format, or a ValidationError a user can read."""
+    file_format = file_format_of(file_name)
+    if file_format is None:
+        raise ValidationError("Upload a .csv file (UTF-8) or an Excel workbook (.xlsx).")
+    if size > max_bytes:
+        raise ValidationError(f"The file is larger than {size_limit_text(max_bytes)}.")
+    if size == 0:
+        raise ValidationError("The file is empty.")
+    return file_format
+
+
+@transaction.atomic
+def import_courses(*, content: bytes, file_format: str, dry_run: bool = False) -> ImportResult:
+    """Check a whole catalog file; if it is clean, upsert its courses by code.
+
+    Each listed course gets exactly the skill links the file gives it (an empty
+    skills cell removes them). Courses not in the file are left as they are.
+    Nothing is written when any row has an error. A course whose only change is
+    its skills counts as updated.
+    """
+    skills = {skill.key: skill for skill in current_skills()}
+    rows, errors = read_catalog(content, file_format, skills=skill_lookup(skills.values()))
+    existing = Course.objects.in_bulk([row.code for row in rows], field_name="code") if rows else {}
+    checked = _check_against_catalog(rows, existing, errors)
+    if errors:
+        errors.sort(key=lambda error: error[0] or 0)
+        return ImportResult(errors=list(errors), dropped_errors=errors.dropped)
+    new, changed = _save_courses(checked)
+    pk_of = dict(Course.objects.values_list("code", "pk"))
+    relinked = _set_links(wanted={pk_of[row.code]: row.links for row in rows}, skills=skills)
+    existing_pks = {course.pk for course in existing.values()}
+    updated = {course.pk for course in changed} | (relinked & existing_pks)
+    if dry_run:
+        transaction.set_rollback(True)
+    return ImportResult(created=len(new), updated=len(updated), unchanged=len(rows) - len(new) - len(updated))
+
+
+def _check_against_catalog(
+    rows: list[CourseRow], existing: dict[str, Course], errors: ErrorList
+) -> list[tuple[dict, Course | None, Course]]:
+    """The model's own validation of each row, as the course would be saved; problems become row errors."""
+    checked = []
+    for row in rows:
+        current = existing.get(row.code)
+        fields = dict(row.fields)
+        if current is not None:
+            for name, value in row.fields.items():
+                was = getattr(current, name)
+                # A file cannot tell \r\n from \n (XLSX keeps \n only): other line breaks are no change.
+                if isinstance(was, str) and was != value and _one_kind_of_line_break(was) == value:
+                    fields[name] = was
+        try:
+            checked.append((fields, current, _checked(fields, current)))
+        except ValidationError as exc:
+            errors.add(row.line, " ".join(exc.messages))
+    return checked
+
+
+def _one_kind_of_line_break(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _set_links(*, wanted: dict[int, tuple[tuple[str, int, int], ...]], skills: dict) -> set[int]:
+    """Give each course exactly the links wanted (skill key, from, to); returns the ids of courses changed.
+
+    A link is matched by skill key, so a link to the same skill in an older rubric
+    version with the same levels is left alone.
+    """
+    current = defaultdict(list)
+    for link in CourseSkill.objects.select_related("skill").only(
+        "pk", "course_id", "level_from", "level_to", "skill_id", "skill__key"
+    ):
+        if link.course_id in wanted:
+            current[link.course_id].append(link)
+    new, changed, gone, touched = [], [], [], set()
+    for course_id, links in wanted.items():
+        by_key = {}
+        for link in current[course_id]:
+            if link.skill.key in by_key:  # two rubric versions of one skill: keep one
+                gone.append(link.pk)
+                touched.add(course_id)
+            else:
+                by_key[link.skill.key] = link
+        for key, level_from, level_to in links:
+            link = by_key.pop(key, None)
+            if link is None:
+                new.append(
+                    CourseSkill(course_id=course_id, skill=skills[key], level_from=level_from, level_to=level_to)
+                )
+            elif (link.level_from, link.level_to) != (level_from, level_to):
+                link.level_from, link.level_to, link.skill_id = level_from, level_to, skills[key].pk
+                changed.append(link)
+            else:
+                continue
+            touched.add(course_id)
+        if by_key:  # linked now, but not in the file
+            gone.extend(link.pk for link in by_key.values())
+            touched.add(course_id)
+    for start in range(0, len(gone), BATCH):
+        CourseSkill.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    if changed:
+        CourseSkill.objects.bulk_update(changed, ["level_from", "level_to", "skill_id"], batch_size=BATCH)
+    CourseSkill.objects.bulk_create(new, batch_size=BATCH)
+    return touched
+
+
+def start_course_import(*, uploaded_by, file_name: str, content: bytes) -> CourseImport:
+    """Record an upload and queue its import once the upload is committed."""
+    from .tasks import run_course_import
+
+    file_format = file_format_of(file_name)
+    if file_format is None:
+        raise ValidationError("Upload a .csv file (UTF-8) or an Excel workbook (.xlsx).")
+    course_import = CourseImport.objects.create(
+        uploaded_by=uploaded_by, file_name=file_name[:255], file_format=file_format, content=content
+    )
+
+    def enqueue():
+        try:
+            run_course_import.delay(course_import.pk)
+        except Exception:  # broker unreachable: do the work here rather than leave the upload waiting
+            logger.warning(
+                "Could not queue course import %s; running it in the request", course_import.pk, exc_info=True
+            )
+            run_queued_course_import(course_import_id=course_import.pk)
+
+    transaction.on_commit(enqueue)
+    return course_import
+
+
+def run_queued_course_import(*, course_import_id: int) -> CourseImport | None:
+    """Run one queued import. Safe to call twice: a finished import is left alone."""
+    claimed = CourseImport.objects.filter(
+        pk=course_import_id, status__in=[CourseImport.Status.PENDING, CourseImport.Status.RUNNING]
+    ).update(status=CourseImport.Status.RUNNING)
+    if not claimed:
+        return None
+    with transaction.atomic():
+        course_import = CourseImport.objects.select_for_update().get(pk=course_import_id)
+        if course_import.is_finished:
+            return course_import
+        try:
+            result = import_courses(content=bytes(course_import.content), file_format=course_import.file_format)
+        except Exception:
+            # import_courses' own savepoint is rolled back: nothing was written. Say so,
+            # rather than leaving the upload "running" for ever.
+            logger.exception("Course import %s failed", course_import_id)
+            result = ImportResult(errors=[(None, "the import stopped on an unexpected error; nothing was changed.")])
+        if result.ok:
+            course_import.status = CourseImport.Status.DONE
+            course_import.created_count = result.created
+            course_import.updated_count = result.updated
+            course_import.unchanged_count = result.unchanged
+            course_import.row_count = result.created + result.updated + result.unchanged
+        else:
+            course_import.status = CourseImport.Status.REJECTED
+            course_import.errors = [{"row": row, "message": message} for row, message in result.errors]
+            if result.dropped_errors:
+                course_import.errors.append(
+                    {"row": None, "message": f"… and {result.dropped_errors} more errors not shown."}
+                )
+        course_import.finished_at = timezone.now()
+        course_import.save()
+    return course_import

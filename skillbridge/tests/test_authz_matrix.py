@@ -18,7 +18,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.selectors import current_rubric
 from assessments.services.rubric import start_draft
-from catalog.models import Course
+from catalog.models import Course, CourseImport
 from people.models import OrgImport
 
 ROLES = ["anonymous", "employee", "other_employee", "manager", "other_manager", "ld", "hr", "admin"]
@@ -68,6 +68,9 @@ MATRIX = {
     "catalog:course_add": ("get", None, _only({"ld", "admin"})),
     "catalog:course_edit": ("get", lambda org: {"pk": org.course.pk}, _only({"ld", "admin"})),
     "catalog:course_set_active": ("post", lambda org: {"pk": org.course.pk}, _only({"ld", "admin"}, status=302)),
+    "catalog:course_import": ("get", None, _only({"ld", "admin"})),
+    "catalog:course_import_detail": ("get", lambda org: {"pk": org.course_import.pk}, _only({"ld", "admin"})),
+    "catalog:course_export": ("get", None, _only({"ld", "admin"})),
     "catalog:course_duplicate": ("post", lambda org: {"pk": org.course.pk}, _only({"ld", "admin"}, status=302)),
     "reports:home": ("get", None, _only({"hr", "admin"})),
     "assessments:rubric": ("get", None, _everyone(200)),
@@ -145,6 +148,9 @@ def test_every_url_has_a_row_in_the_matrix():
 @pytest.fixture
 def world(org):
     org.org_import = OrgImport.objects.create(uploaded_by=org.hr, file_name="org.csv", content=b"x")
+    org.course_import = CourseImport.objects.create(
+        uploaded_by=org.ld, file_name="catalog.csv", file_format="csv", content=b"x"
+    )
     org.draft_skill = start_draft(by=org.ld).skills.first()
     org.course = Course.objects.create(
         code="delegation-101", title="Delegation 101", format="video", duration_minutes=45
