@@ -66,10 +66,18 @@ class CourseForm(forms.ModelForm):
         return currency
 
 
+# The rubric's level names (assessments.models.Level), repeated here because catalog never imports assessments.
+LEVEL_CHOICES = [(1, "1 · Not yet"), (2, "2 · Developing"), (3, "3 · Proficient"), (4, "4 · Role model")]
+
+
 class CourseSkillForm(forms.ModelForm):
     class Meta:
         model = CourseSkill
         fields = ["skill", "level_from", "level_to"]
+        widgets = {
+            "level_from": forms.Select(choices=LEVEL_CHOICES[:3]),
+            "level_to": forms.Select(choices=LEVEL_CHOICES[1:]),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,8 +55,8 @@ def test_lisa_adds_a_course_kate_sees_it_recommended_and_asks_ld_for_more(browse
     lisa.get_by_label("Duration (minutes)").fill("45")
     first_skill = lisa.locator("fieldset").filter(has_text="Skill").first
     first_skill.get_by_label("Skill").select_option(label="Delegation")
-    first_skill.get_by_label("From level").fill("1")
-    first_skill.get_by_label("To level").fill("3")
+    first_skill.get_by_label("From level").select_option("1")
+    first_skill.get_by_label("To level").select_option("3")
     lisa.get_by_role("button", name="Save the course").click()
     lisa.get_by_text("is saved").wait_for()
     course = Course.objects.get(code="delegation-in-practice")
