@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from catalog.request_selectors import suggested_courses_for
 from people.selectors import person_for, roles_for, visible_people
 
 from . import scoring, selectors
@@ -139,6 +140,13 @@ def submit(request, pk):
     return redirect("assessments:assessment", pk=assessment.pk)
 
 
+def _without_suggestions(ranking, suggestions, limit=5):
+    """L&D's suggestions are listed on their own: drop them from the ranked courses (they still cover their gap)."""
+    suggested = {course.pk for course, _ in suggestions}
+    kept = [r for r in ranking.recommendations if r.course.course_id not in suggested][:limit]
+    return ranking._replace(recommendations=kept)
+
+
 def gaps(request, pk):
     """A person's ranked gaps, level against target, history and self-assessment.
 
@@ -149,10 +157,15 @@ def gaps(request, pk):
     can_assess = bool(roles.person and selectors.assessable_people(request.user).filter(pk=person.pk).exists())
     role = selectors.role_of(person)
     overview = selectors.gap_overview(person)
+    suggestions = suggested_courses_for(person)
     context = {
         "person": person,
         "overview": overview,
-        "ranking": selectors.recommendations_for(person, gaps=overview["gaps"]),
+        "suggestions": suggestions,
+        "ranking": _without_suggestions(
+            selectors.recommendations_for(person, gaps=overview["gaps"], limit=5 + len(suggestions)), suggestions
+        ),
+        "can_request": can_assess and person.is_active,
         "can_assess": can_assess,
         "role": role,
         "role_form": PersonRoleForm(

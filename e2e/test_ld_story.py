@@ -7,8 +7,9 @@ from django.utils import timezone
 from assessments.models import Assessment, RoleProfile, SkillResult
 from assessments.selectors import current_rubric
 from assessments.services.roles import set_person_role
-from catalog.models import Course
+from catalog.models import Course, LearningRequest
 from e2e.conftest import log_in
+from people.models import OutboundEmail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +74,41 @@ def test_lisa_adds_a_course_kate_sees_it_recommended_and_asks_ld_for_more(browse
     assert "Delegation, level 1 → 3 · 45 min video · self-paced" in first.inner_text()
     kate.wait_for_timeout(400)  # let the chart draw
     screenshot(kate, "person-page-recommendations")
+
+    # Kate asks L&D for more help with Brian's delegation.
+    kate.get_by_role("link", name="Ask L&D for help").click()
+    kate.wait_for_url("**/catalog/requests/new/**")
+    assert kate.get_by_label("Which skill?").input_value() != ""
+    kate.get_by_label("What help do you need?").fill(
+        "Brian hands nothing over before deadlines. Is there coaching for new team leads?"
+    )
+    screenshot(kate, "request-form")
+    kate.get_by_role("button", name="Send to L&D").click()
+    kate.wait_for_url("**/catalog/requests/*/")
+    learning_request = LearningRequest.objects.get()
+    assert (learning_request.person, learning_request.skill.key) == (org.employee_person, "delegation")
+
+    # Lisa finds it in her queue, answers, and suggests the course.
+    lisa.goto(f"{live_server.url}/catalog/requests/")
+    screenshot(lisa, "request-queue")
+    lisa.get_by_role("link", name="Brian Walsh").click()
+    lisa.get_by_label("Your answer").fill("Start with Delegation in practice; I will set up a coach next month.")
+    lisa.get_by_label("Delegation in practice").check()
+    lisa.get_by_role("button", name="Send the answer").click()
+    lisa.get_by_text("Answered").first.wait_for()
+    screenshot(lisa, "request-answered")
+    learning_request.refresh_from_db()
+    assert learning_request.status == LearningRequest.Status.ANSWERED
+    assert list(learning_request.suggested_courses.all()) == [course]
+    assert OutboundEmail.objects.filter(to=org.manager.email, kind="request_answer").exists()
+
+    # Kate reads the answer, and sees the suggestion on Brian's page.
+    kate.goto(f"{live_server.url}/catalog/requests/{learning_request.pk}/")
+    kate.get_by_text("I will set up a coach next month").wait_for()
+    kate.goto(f"{live_server.url}/people/{org.employee_person.pk}/")
+    suggested = kate.get_by_role("list", name="Courses L&D suggested")
+    suggested.wait_for()
+    assert "Delegation in practice" in suggested.inner_text()
+    # The suggestion is listed apart from the ranked courses, not twice.
+    assert kate.get_by_role("main").get_by_role("link", name="Delegation in practice").count() == 1
+    screenshot(kate, "person-page-suggested-by-ld")

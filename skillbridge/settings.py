@@ -178,6 +178,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SkillBridge <skillbridge
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ADMINS = [("Admin", a) for a in env.list("ADMINS", default=[])]
+# Links in e-mails are absolute: scheme and host of the site as people reach it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------
 # Without REDIS_URL, tasks run eagerly inside the calling process, so a first
@@ -206,7 +208,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 # The schedule lives here; the later issues add reminders, surveys and sweeps.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # E-mails whose task was lost (broker down, worker died before it started) go out within a minute or two.
+    "send-pending-emails": {"task": "people.tasks.send_pending_emails", "schedule": 60.0},
+}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

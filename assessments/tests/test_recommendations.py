@@ -128,6 +128,22 @@ def test_the_gaps_panel_query_count_does_not_grow_with_the_catalog(client, org, 
     for i in range(size):
         _course(["delegation", "feedback"][i % 2], 1, 4, duration_minutes=10 + i)
     client.force_login(org.manager)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]), headers={"HX-Request": "1"})
     assert len(response.context["ranking"].recommendations) == min(size, 5)
+
+
+def test_a_course_ld_suggested_is_listed_once_and_still_covers_its_gap(client, org):
+    from catalog.request_services import answer_learning_request, create_learning_request
+
+    _gaps(org, delegation=(1, 3, 18))
+    course = _course("delegation", title="Delegating in 45 minutes")
+    other = _course("delegation", title="Delegation day", duration_minutes=480)
+    request = create_learning_request(by=org.manager, person=org.employee_person, note="Help, please")
+    answer_learning_request(learning_request=request, by=org.ld, body="Try this one", courses=[course])
+    client.force_login(org.manager)
+    response = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]))
+    assert [c for c, _ in response.context["suggestions"]] == [course]
+    assert [r.course.course_id for r in response.context["ranking"].recommendations] == [other.pk]
+    assert response.context["ranking"].uncovered == []
+    assert response.content.decode().count("Delegating in 45 minutes") == 1

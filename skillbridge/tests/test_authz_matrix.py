@@ -18,7 +18,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.selectors import current_rubric
 from assessments.services.rubric import start_draft
-from catalog.models import Course, CourseImport
+from catalog.models import Course, CourseImport, LearningRequest
 from people.models import OrgImport
 
 ROLES = ["anonymous", "employee", "other_employee", "manager", "other_manager", "ld", "hr", "admin"]
@@ -71,6 +71,29 @@ MATRIX = {
     "catalog:course_import": ("get", None, _only({"ld", "admin"})),
     "catalog:course_import_detail": ("get", lambda org: {"pk": org.course_import.pk}, _only({"ld", "admin"})),
     "catalog:course_export": ("get", None, _only({"ld", "admin"})),
+    "catalog:request_list": ("get", None, _only({"manager", "other_manager", "ld", "admin"})),
+    "catalog:request_new": (
+        "get",
+        lambda org: {"person_pk": org.employee_person.pk},
+        {**_only({"manager", "admin"}), "other_manager": 404},
+    ),
+    "catalog:request_detail": (
+        "get",
+        lambda org: {"pk": org.learning_request.pk},
+        _only({"manager", "ld", "admin"}, others=404),
+    ),
+    "catalog:request_take": ("post", lambda org: {"pk": org.learning_request.pk}, _only({"ld", "admin"}, status=302)),
+    "catalog:request_answer": ("post", lambda org: {"pk": org.learning_request.pk}, _only({"ld", "admin"})),
+    "catalog:request_reply": (
+        "post",
+        lambda org: {"pk": org.learning_request.pk},
+        {**_only({"manager"}, others=404), "ld": 403, "admin": 403},
+    ),
+    "catalog:request_close": (
+        "post",
+        lambda org: {"pk": org.learning_request.pk},
+        _only({"manager", "ld", "admin"}, status=302, others=404),
+    ),
     "catalog:course_duplicate": ("post", lambda org: {"pk": org.course.pk}, _only({"ld", "admin"}, status=302)),
     "reports:home": ("get", None, _only({"hr", "admin"})),
     "assessments:rubric": ("get", None, _everyone(200)),
@@ -148,6 +171,9 @@ def test_every_url_has_a_row_in_the_matrix():
 @pytest.fixture
 def world(org):
     org.org_import = OrgImport.objects.create(uploaded_by=org.hr, file_name="org.csv", content=b"x")
+    org.learning_request = LearningRequest.objects.create(
+        person=org.employee_person, requested_by=org.manager, note="Help with delegation"
+    )
     org.course_import = CourseImport.objects.create(
         uploaded_by=org.ld, file_name="catalog.csv", file_format="csv", content=b"x"
     )

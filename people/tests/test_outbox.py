@@ -1,0 +1,207 @@
+import smtplib
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from people import outbox
+from people.models import OutboundEmail
+from people.tasks import send_email, send_pending_emails
+
+LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(key="reminder:1", **kwargs):
+    values = {"key": key, "kind": "reminder", "to": "kate@example.com", "subject": "Check-in", "body": "Hello"}
+    return outbox.record_email(**{**values, **kwargs})
+
+
+def _age(email, minutes):
+    OutboundEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_recording_the_same_key_twice_keeps_one_row_and_sends_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _record()
+        second = _record(subject="Another subject")
+    assert first.pk == second.pk
+    assert OutboundEmail.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Check-in"
+    assert mail.outbox[0].to == ["kate@example.com"]
+    email = OutboundEmail.objects.get()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.attempts == 1
+    assert email.sent_at is not None
+
+
+def test_recording_again_after_sending_queues_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _record()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _record()
+    assert callbacks == []
+    assert len(mail.outbox) == 1
+
+
+def test_nothing_is_queued_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _record()
+        raise RuntimeError("the caller failed")
+    assert callbacks == []
+    assert not OutboundEmail.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_retried_task_after_success_sends_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _record()
+    send_email.delay(email.pk)
+    send_email.apply(args=[email.pk])
+    assert len(mail.outbox) == 1
+    assert OutboundEmail.objects.get().attempts == 1
+
+
+def test_a_row_claimed_by_another_worker_is_left_alone():
+    email = _record()
+    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.SENDING, attempts=1)
+    assert outbox.send_recorded_email(email_id=email.pk) is False
+    assert mail.outbox == []
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENDING
+
+
+def test_an_smtp_failure_leaves_it_pending_with_the_error_and_a_later_run_sends_it_once():
+    email = _record()
+    with (
+        mock.patch(LOCMEM_SEND, side_effect=smtplib.SMTPServerDisconnected("connection lost")),
+        pytest.raises(smtplib.SMTPServerDisconnected),
+    ):
+        outbox.send_recorded_email(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert "connection lost" in email.last_error
+    assert email.attempts == 1
+    assert mail.outbox == []
+
+    assert outbox.send_recorded_email(email_id=email.pk) is True
+    assert outbox.send_recorded_email(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.last_error == ""
+    assert email.attempts == 2
+    assert len(mail.outbox) == 1
+
+
+def test_the_task_retries_a_mail_server_error_with_backoff():
+    email = _record()
+    with (
+        mock.patch(LOCMEM_SEND, side_effect=ConnectionRefusedError("refused")),
+        mock.patch.object(send_email, "retry", side_effect=Retry()) as retry,
+        pytest.raises(Retry),
+    ):
+        send_email.run(email.pk)
+    assert isinstance(retry.call_args.kwargs["exc"], ConnectionRefusedError)
+    assert 30 <= retry.call_args.kwargs["countdown"] <= 60
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.PENDING
+
+
+def test_run_eagerly_a_mail_server_error_does_not_raise_and_leaves_the_row_for_the_sweep():
+    email = _record()
+    with mock.patch(LOCMEM_SEND, side_effect=smtplib.SMTPException("busy")):
+        send_email.apply(args=[email.pk]).get()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert email.attempts == 1
+
+
+def test_an_email_fails_for_good_after_five_attempts():
+    email = _record()
+    with mock.patch(LOCMEM_SEND, side_effect=smtplib.SMTPException("busy")):
+        for _ in range(outbox.MAX_ATTEMPTS):
+            with pytest.raises(smtplib.SMTPException):
+                outbox.send_recorded_email(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.attempts == outbox.MAX_ATTEMPTS
+    assert outbox.send_recorded_email(email_id=email.pk) is False
+    assert mail.outbox == []
+
+
+def test_the_sweep_sends_leftovers_and_skips_sent_and_fresh_ones():
+    leftover = _record("a")
+    other_leftover = _record("b")
+    _record("c")  # recorded just now: its task is probably on its way
+    already_sent = _record("d")
+    for email in (leftover, other_leftover, already_sent):
+        _age(email, 5)
+    OutboundEmail.objects.filter(pk=already_sent.pk).update(status=OutboundEmail.Status.SENT, sent_at=timezone.now())
+
+    result = outbox.send_pending_emails(batch_size=1)
+
+    assert result.sent == 2
+    assert len(mail.outbox) == 2
+    statuses = dict(OutboundEmail.objects.values_list("key", "status"))
+    assert statuses == {"a": "sent", "b": "sent", "c": "pending", "d": "sent"}
+    assert outbox.send_pending_emails().sent == 0
+    assert len(mail.outbox) == 2
+
+
+def test_the_sweep_reuses_one_connection():
+    for key in ("a", "b", "c"):
+        _age(_record(key), 5)
+    with mock.patch("people.outbox.mail.get_connection", wraps=mail.get_connection) as get_connection:
+        send_pending_emails.apply().get()
+    assert get_connection.call_count == 1
+    assert len(mail.outbox) == 3
+
+
+def test_the_sweep_leaves_rows_stuck_in_sending_alone_and_lists_them():
+    stuck = _record("stuck")
+    OutboundEmail.objects.filter(pk=stuck.pk).update(status=OutboundEmail.Status.SENDING, attempts=1)
+    _age(stuck, 30)
+    result = outbox.send_pending_emails()
+    assert result.stuck == [stuck.pk]
+    assert mail.outbox == []
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENDING
+
+
+def test_the_sweep_stops_when_the_mail_server_keeps_failing_and_counts_no_attempt_for_the_rest():
+    emails = [_record(str(n)) for n in range(5)]
+    for email in emails:
+        _age(email, 5)
+    with mock.patch(LOCMEM_SEND, side_effect=OSError("network unreachable")):
+        result = outbox.send_pending_emails()
+    assert result.failed == outbox.SWEEP_MAX_FAILURES_IN_A_ROW
+    rows = list(OutboundEmail.objects.order_by("pk").values_list("status", "attempts"))
+    assert rows == [("pending", 1)] * 3 + [("pending", 0)] * 2
+    assert outbox.send_pending_emails().sent == 5
+    assert len(mail.outbox) == 5
+
+
+def test_when_publishing_fails_the_row_stays_pending_and_the_caller_goes_on(django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(send_email, "delay", side_effect=ConnectionError("redis is down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email = _record()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert mail.outbox == []
+    _age(email, 2)
+    assert outbox.send_pending_emails().sent == 1
+    assert len(mail.outbox) == 1
+
+
+def test_render_email_builds_absolute_links_from_site_url(settings, tmp_path):
+    settings.SITE_URL = "https://skills.example.com/"
+    assert outbox.absolute_url("/catalog/requests/3/") == "https://skills.example.com/catalog/requests/3/"
