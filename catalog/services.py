@@ -1,13 +1,12 @@
 """Writes to the course catalog: one function per business action."""
 
-import logging
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+
+from people.uploads import ImportResult, queue_import, run_queued_import
 
 from .importer import CourseRow, ErrorList, read_catalog, skill_lookup
 from .models import Course, CourseImport, CourseSkill
@@ -16,7 +15,6 @@ from .selectors import current_skills
 FIELDS = frozenset(f.name for f in Course._meta.concrete_fields if not f.primary_key)
 BATCH = 500
 MB = 1024 * 1024
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -145,19 +143,6 @@ def map_course_skills(*, links: dict[str, list[tuple[str, int, int]]]) -> int:
 
 
 # --- Catalog import (CSV or XLSX) ---------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list = field(default_factory=list)
-    dropped_errors: int = 0
-
-    @property
-    def ok(self):
-        return not self.errors
 
 
 def file_format_of(file_name: str) -> str | None:
@@ -292,51 +277,19 @@ def start_course_import(*, uploaded_by, file_name: str, content: bytes) -> Cours
     course_import = CourseImport.objects.create(
         uploaded_by=uploaded_by, file_name=file_name[:255], file_format=file_format, content=content
     )
-
-    def enqueue():
-        try:
-            run_course_import.delay(course_import.pk)
-        except Exception:  # broker unreachable: do the work here rather than leave the upload waiting
-            logger.warning(
-                "Could not queue course import %s; running it in the request", course_import.pk, exc_info=True
-            )
-            run_queued_course_import(course_import_id=course_import.pk)
-
-    transaction.on_commit(enqueue)
+    queue_import(
+        task=run_course_import,
+        pk=course_import.pk,
+        run_inline=lambda pk: run_queued_course_import(course_import_id=pk),
+    )
     return course_import
 
 
 def run_queued_course_import(*, course_import_id: int) -> CourseImport | None:
     """Run one queued import. Safe to call twice: a finished import is left alone."""
-    claimed = CourseImport.objects.filter(
-        pk=course_import_id, status__in=[CourseImport.Status.PENDING, CourseImport.Status.RUNNING]
-    ).update(status=CourseImport.Status.RUNNING)
-    if not claimed:
-        return None
-    with transaction.atomic():
-        course_import = CourseImport.objects.select_for_update().get(pk=course_import_id)
-        if course_import.is_finished:
-            return course_import
-        try:
-            result = import_courses(content=bytes(course_import.content), file_format=course_import.file_format)
-        except Exception:
-            # import_courses' own savepoint is rolled back: nothing was written. Say so,
-            # rather than leaving the upload "running" for ever.
-            logger.exception("Course import %s failed", course_import_id)
-            result = ImportResult(errors=[(None, "the import stopped on an unexpected error; nothing was changed.")])
-        if result.ok:
-            course_import.status = CourseImport.Status.DONE
-            course_import.created_count = result.created
-            course_import.updated_count = result.updated
-            course_import.unchanged_count = result.unchanged
-            course_import.row_count = result.created + result.updated + result.unchanged
-        else:
-            course_import.status = CourseImport.Status.REJECTED
-            course_import.errors = [{"row": row, "message": message} for row, message in result.errors]
-            if result.dropped_errors:
-                course_import.errors.append(
-                    {"row": None, "message": f"… and {result.dropped_errors} more errors not shown."}
-                )
-        course_import.finished_at = timezone.now()
-        course_import.save()
-    return course_import
+    return run_queued_import(
+        model=CourseImport,
+        pk=course_import_id,
+        apply=lambda record: import_courses(content=bytes(record.content), file_format=record.file_format),
+        position="row",
+    )

@@ -1,8 +1,5 @@
 """Writes to the org chart: one function per business action."""
 
-import logging
-from dataclasses import dataclass, field
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -11,23 +8,10 @@ from django.utils import timezone
 
 from .importer import OrgRow, check_org_rows, read_org_csv
 from .models import Department, OrgImport, Person
+from .uploads import ImportResult, queue_import, run_queued_import
 
 User = get_user_model()
 BATCH = 1000
-logger = logging.getLogger(__name__)
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list = field(default_factory=list)
-    dropped_errors: int = 0
-
-    @property
-    def ok(self):
-        return not self.errors
 
 
 def _current_org():
@@ -192,52 +176,15 @@ def start_org_import(*, uploaded_by, file_name: str, content: bytes) -> OrgImpor
     from .tasks import run_org_import
 
     org_import = OrgImport.objects.create(uploaded_by=uploaded_by, file_name=file_name[:255], content=content)
-
-    def enqueue():
-        try:
-            run_org_import.delay(org_import.pk)
-        except Exception:  # broker unreachable: do the work here rather than leave the upload waiting
-            logger.warning("Could not queue org import %s; running it in the request", org_import.pk, exc_info=True)
-            run_queued_org_import(org_import_id=org_import.pk)
-
-    transaction.on_commit(enqueue)
+    queue_import(task=run_org_import, pk=org_import.pk, run_inline=lambda pk: run_queued_org_import(org_import_id=pk))
     return org_import
 
 
 def run_queued_org_import(*, org_import_id: int) -> OrgImport | None:
     """Run one queued import. Safe to call twice: a finished import is left alone."""
-    claimed = OrgImport.objects.filter(
-        pk=org_import_id, status__in=[OrgImport.Status.PENDING, OrgImport.Status.RUNNING]
-    ).update(status=OrgImport.Status.RUNNING)
-    if not claimed:
-        return None
-    with transaction.atomic():
-        org_import = OrgImport.objects.select_for_update().get(pk=org_import_id)
-        if org_import.is_finished:
-            return org_import
-        try:
-            result = import_org(content=bytes(org_import.content))
-        except Exception:
-            # import_org's own savepoint is rolled back: nothing was written. Say so,
-            # rather than leaving the upload "running" for ever.
-            logger.exception("Org import %s failed", org_import_id)
-            result = ImportResult(errors=[(None, "the import stopped on an unexpected error; nothing was changed.")])
-        if result.ok:
-            org_import.status = OrgImport.Status.DONE
-            org_import.created_count = result.created
-            org_import.updated_count = result.updated
-            org_import.unchanged_count = result.unchanged
-            org_import.row_count = result.created + result.updated + result.unchanged
-        else:
-            org_import.status = OrgImport.Status.REJECTED
-            org_import.errors = [{"line": line, "message": message} for line, message in result.errors]
-            if result.dropped_errors:
-                org_import.errors.append(
-                    {"line": None, "message": f"… and {result.dropped_errors} more errors not shown."}
-                )
-        org_import.finished_at = timezone.now()
-        org_import.save()
-    return org_import
+    return run_queued_import(
+        model=OrgImport, pk=org_import_id, apply=lambda record: import_org(content=bytes(record.content))
+    )
 
 
 def check_upload(*, file_name: str, size: int, max_bytes: int) -> None:
