@@ -27,7 +27,7 @@ def display_name(user) -> str:
 def _locked(learning_request: LearningRequest) -> LearningRequest:
     """The request, re-read under a row lock, refusing changes once it is closed."""
     locked = (
-        LearningRequest.objects.select_for_update()
+        LearningRequest.objects.select_for_update(of=("self",))
         .select_related("person", "skill", "requested_by", "handled_by")
         .get(pk=learning_request.pk)
     )
