@@ -5,7 +5,7 @@ from catalog.models import Course
 
 class PreferredFormatsForm(forms.Form):
     formats = forms.MultipleChoiceField(
-        label="How do you like to learn?",
+        label="Tick the formats that suit you",
         choices=Course.Format.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
