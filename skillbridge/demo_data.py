@@ -261,7 +261,10 @@ PAST_ASSESSMENTS = {
     "ethan.brooks@example.com": {"verbal-communication": 2, "presenting": 3, "emotional-intelligence": 2},
     "nadia.haddad@example.com": {"interpersonal-skills": 1, "written-communication": 2, "adaptability": 2},
     "samuel.osei@example.com": {"delegation": 2, "coaching": 1, "conflict-resolution": 2, "feedback": 3},
-    "emily.carter@example.com": {"emotional-intelligence": 2, "conflict-resolution": 1, "written-communication": 3},
+    "emily.carter@example.com": {"emotional-intelligence": 2, "conflict-resolution": 1, "interpersonal-skills": 2},
     "jack.turner@example.com": {"emotional-intelligence": 3, "conflict-resolution": 2, "time-management": 1},
+    # Managers need soft skills too; some of these gaps have no course yet (L&D's uncovered demand).
+    "kate@example.com": {"feedback": 3, "conflict-resolution": 3, "delegation": 3, "coaching": 4},
+    "rachel.adams@example.com": {"conflict-resolution": 3, "feedback": 3, "coaching": 2},
     "ben.foster@example.com": {"presenting": 2, "collaboration": 3, "adaptability": 2},
 }
