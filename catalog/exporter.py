@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from .importer import CONTROL_CHARACTERS, HEADER, needs_escaping
+from .import_checks import CONTROL_CHARACTERS, needs_escaping
+from .importer import HEADER
 from .models import Course
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
