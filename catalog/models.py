@@ -3,6 +3,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import F, Q
 
+from people.models import ImportRecord
+
 
 class Course(models.Model):
     """One entry of the learning catalog that L&D curates."""
@@ -77,14 +79,8 @@ class CourseSkill(models.Model):
         return f"{self.course}: {self.skill} {self.level_from} → {self.level_to}"
 
 
-class CourseImport(models.Model):
-    """One upload of a catalog file (CSV or XLSX), validated and applied in the background."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to start"
-        RUNNING = "running", "Checking and importing"
-        REJECTED = "rejected", "Rejected: nothing was changed"
-        DONE = "done", "Imported"
+class CourseImport(ImportRecord):
+    """One upload of a catalog file (CSV or XLSX)."""
 
     class FileFormat(models.TextChoices):
         CSV = "csv", "CSV"
@@ -93,27 +89,10 @@ class CourseImport(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="course_imports"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    file_name = models.CharField(max_length=255)
     file_format = models.CharField(max_length=4, choices=FileFormat.choices)
-    content = models.BinaryField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    row_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.REJECTED, self.Status.DONE)
+    class Meta(ImportRecord.Meta):
+        pass
 
 
 class LearningRequest(models.Model):

@@ -71,8 +71,8 @@ class Person(models.Model):
             raise ValidationError({"left_on": "An active person has no left date."})
 
 
-class OrgImport(models.Model):
-    """One upload of the org chart CSV, validated and applied in the background."""
+class ImportRecord(models.Model):
+    """One uploaded file, validated and applied in the background (see people/uploads.py)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to start"
@@ -80,9 +80,6 @@ class OrgImport(models.Model):
         REJECTED = "rejected", "Rejected: nothing was changed"
         DONE = "done", "Imported"
 
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="org_imports"
-    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
@@ -95,6 +92,7 @@ class OrgImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self):
@@ -103,6 +101,17 @@ class OrgImport(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.REJECTED, self.Status.DONE)
+
+
+class OrgImport(ImportRecord):
+    """One upload of the org chart CSV."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="org_imports"
+    )
+
+    class Meta(ImportRecord.Meta):
+        pass
 
 
 class OutboundEmail(models.Model):
