@@ -167,6 +167,7 @@ def demand(
         "uncovered": [g for g in groups if not g["is_covered"]],
         "skills": skill_totals,
         "chart": {
+            "stacked": True,
             "labels": [s["name"] for s in skill_totals],
             "datasets": [
                 {"label": "A course covers their level", "values": [s["covered"] for s in skill_totals]},

@@ -60,7 +60,9 @@ def course_detail(request, pk):
 def course_edit(request, pk=None):
     course = get_object_or_404(Course, pk=pk) if pk else Course()
     form = CourseForm(request.POST or None, instance=course)
-    formset = CourseSkillFormSet(request.POST or None, instance=course, prefix="skills")
+    formset = CourseSkillFormSet(
+        request.POST or None, instance=course, prefix="skills", initial=None if pk else _skill_from_query(request.GET)
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         saved = services.save_course(form=form, formset=formset)
         messages.success(request, f"“{saved.title}” is saved.")
@@ -84,3 +86,18 @@ def course_duplicate(request, pk):
     copy = services.duplicate_course(course=get_object_or_404(Course, pk=pk))
     messages.success(request, "A copy is ready to edit. It is not offered until you tick Active.")
     return redirect("catalog:course_edit", pk=copy.pk)
+
+
+def _skill_from_query(query) -> list[dict] | None:
+    """A new course's first skill row, filled in from ?skill=<key>&from=<level>&to=<level> (the demand page's
+    "Add a course"). Anything not understood is ignored: the form starts empty."""
+    skill = selectors.current_skills().filter(key=query.get("skill", "")).first()
+    if skill is None:
+        return None
+    try:
+        level_from, level_to = int(query.get("from", 1)), int(query.get("to", 3))
+    except ValueError:
+        level_from, level_to = 1, 3
+    if not 1 <= level_from < level_to <= 4:
+        level_from, level_to = 1, 3
+    return [{"skill": skill.pk, "level_from": level_from, "level_to": level_to}]

@@ -113,3 +113,25 @@ def test_a_manager_cannot_add_a_course(client, org):
     client.force_login(org.manager)
     assert client.post(reverse("catalog:course_add"), _course_data()).status_code == 403
     assert not Course.objects.exists()
+
+
+def test_a_new_course_form_starts_with_the_skill_and_levels_from_the_query(client, org):
+    client.force_login(org.ld)
+    response = client.get(reverse("catalog:course_add"), {"skill": "delegation", "from": "3", "to": "4"})
+    first = response.context["formset"].forms[0]
+    assert first.initial["skill"] == selectors.current_skills().get(key="delegation").pk
+    assert (first.initial["level_from"], first.initial["level_to"]) == (3, 4)
+
+
+@pytest.mark.parametrize(
+    "query", [{"skill": "no-such-skill"}, {"skill": "delegation", "from": "x"}, {"skill": "delegation", "from": "4"}]
+)
+def test_a_query_that_is_not_understood_leaves_the_form_sensible(client, org, query):
+    client.force_login(org.ld)
+    response = client.get(reverse("catalog:course_add"), query)
+    assert response.status_code == 200
+    first = response.context["formset"].forms[0]
+    if query["skill"] == "delegation":
+        assert (first.initial["level_from"], first.initial["level_to"]) == (1, 3)
+    else:
+        assert "skill" not in first.initial

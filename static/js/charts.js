@@ -2,6 +2,7 @@
 // <script id="ID"> beside it: {labels: [...], values: [...]} for one series,
 // or {labels: [...], datasets: [{label, values}, ...]} for several. The same
 // figures are always in a table on the page, for screen readers and copying.
+// With "stacked": true the series are stacked into one bar per label.
 // Runs on page load and on content that htmx swaps in.
 (function () {
   "use strict";
@@ -31,7 +32,10 @@
           indexAxis: "y",
           maintainAspectRatio: false,
           plugins: { legend: { display: series.length > 1 } },
-          scales: { x: { beginAtZero: true, ticks: { precision: 0 }, suggestedMax: data.max } },
+          scales: {
+            x: { beginAtZero: true, ticks: { precision: 0 }, suggestedMax: data.max, stacked: !!data.stacked },
+            y: { stacked: !!data.stacked, ticks: { autoSkip: false } },
+          },
         },
       });
     });
