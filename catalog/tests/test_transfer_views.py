@@ -259,3 +259,15 @@ def test_catalog_page_hides_import_and_export_from_employees(client, org):
 
     assert reverse("catalog:course_import") not in page
     assert reverse("catalog:course_export") not in page
+
+
+@pytest.mark.parametrize("uploads", [1, 25])
+def test_the_import_page_takes_the_same_queries_whatever_the_number_of_uploads(
+    client, org, uploads, django_assert_max_num_queries
+):
+    for n in range(uploads):
+        CourseImport.objects.create(uploaded_by=org.ld, file_name=f"catalog-{n}.csv", file_format="csv", content=b"x")
+    client.force_login(org.ld)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("catalog:course_import"))
+    assert response.status_code == 200

@@ -205,3 +205,19 @@ def test_when_publishing_fails_the_row_stays_pending_and_the_caller_goes_on(djan
 def test_render_email_builds_absolute_links_from_site_url(settings, tmp_path):
     settings.SITE_URL = "https://skills.example.com/"
     assert outbox.absolute_url("/catalog/requests/3/") == "https://skills.example.com/catalog/requests/3/"
+
+
+def test_the_command_sends_what_is_waiting_and_says_how_many():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with mock.patch.object(outbox, "_queue"):  # as if the broker were down: nothing sent on commit
+        email = _record()
+    _age(email, 5)
+    out = StringIO()
+    call_command("send_pending_emails", stdout=out)
+    assert "Sent 1, failed 0" in out.getvalue()
+    assert len(mail.outbox) == 1
+    call_command("send_pending_emails", stdout=StringIO())
+    assert len(mail.outbox) == 1
