@@ -1,0 +1,466 @@
+"""Development plans: goals, learning, practice, check-ins, feedback, and the timeline of it all.
+
+A plan belongs to one person. It starts as a draft; it is agreed when the
+person's manager and the person both confirm its current revision. Changing a
+goal after that opens a new revision that both confirm again, while the last
+agreed revision stays in force (PlanRevision keeps a snapshot of each).
+
+Every editable row carries a `version` that each save increments: a form
+posts the version it was opened at, and a save against a newer version is
+refused with what changed in between (optimistic locking; see
+devplans/services/locking.py). PlanEvent is the plan's timeline.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+OPEN_STATUSES = ("draft", "agreed", "active")
+
+
+class Cadence(models.IntegerChoices):
+    """How often the manager and the person meet to check in, in weeks."""
+
+    WEEKLY = 1, "Every week"
+    FORTNIGHTLY = 2, "Every two weeks"
+    MONTHLY = 4, "Every four weeks"
+    SIX_WEEKLY = 6, "Every six weeks"
+    QUARTERLY = 12, "Every twelve weeks"
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        CLOSED = "closed", "Closed"
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="plans")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    career_goal = models.TextField(
+        "Career goal", blank=True, help_text="Where the person wants to be, in their words, e.g. “lead a team of five”."
+    )
+    target_role = models.ForeignKey(
+        "assessments.RoleProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="plans"
+    )
+    cadence_weeks = models.PositiveSmallIntegerField(
+        "Check-ins", choices=Cadence.choices, default=Cadence.MONTHLY, help_text="How often you meet to check in."
+    )
+    # The revision being edited or confirmed now, and the last one both sides agreed (None before the first).
+    revision = models.PositiveIntegerField(default=1)
+    agreed_revision = models.PositiveIntegerField(null=True, blank=True)
+    source_assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="plans"
+    )
+    template = models.ForeignKey(
+        "devplans.PlanTemplate", on_delete=models.SET_NULL, null=True, blank=True, related_name="plans"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    agreed_at = models.DateTimeField(null=True, blank=True, help_text="When the first revision was agreed.")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status__in=OPEN_STATUSES), name="one_open_plan_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=OPEN_STATUSES, ended_at__isnull=True)
+                | Q(status__in=("completed", "closed"), ended_at__isnull=False),
+                name="plan_ended_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self):
+        return f"Plan for {self.person} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("devplans:plan", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def awaits_agreement(self):
+        """True while the current revision has not been confirmed by both sides."""
+        return self.is_open and self.agreed_revision != self.revision
+
+
+class PlanRevision(models.Model):
+    """One revision of a plan's goals, as both sides confirm it; the snapshot keeps what was agreed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=list, blank=True, help_text="What changed from the revision before.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    manager_confirmed_at = models.DateTimeField(null=True, blank=True)
+    manager_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    employee_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_revision_unique")]
+
+    def __str__(self):
+        return f"Revision {self.number} of plan {self.plan_id}"
+
+    @property
+    def is_agreed(self):
+        return bool(self.manager_confirmed_at and self.employee_confirmed_at)
+
+
+class Goal(models.Model):
+    """One skill to grow, with the level to reach, a measurable outcome in plain words, and a due date."""
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        STARTED = "started", "Started"
+        ON_TRACK = "on_track", "On track"
+        BEHIND = "behind", "Behind"
+        ACHIEVED = "achieved", "Achieved"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    skill = models.ForeignKey("assessments.Skill", on_delete=models.PROTECT, related_name="goals")
+    # The gap this goal came from, if any: follow-up surveys answer against it.
+    source_result = models.ForeignKey(
+        "assessments.SkillResult", on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
+    )
+    start_level = models.PositiveSmallIntegerField(null=True, blank=True, validators=LEVEL_VALIDATORS)
+    target_level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    outcome = models.TextField(
+        "Measurable outcome",
+        help_text="What will be different, in plain words, e.g. “hands two projects to the team”.",
+    )
+    due_on = models.DateField("Due")
+    progress = models.CharField(max_length=12, choices=Progress.choices, default=Progress.NOT_STARTED)
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "skill"], name="one_goal_per_skill"),
+            models.CheckConstraint(condition=Q(target_level__gte=1, target_level__lte=4), name="goal_target_in_scale"),
+        ]
+
+    def __str__(self):
+        return f"{self.skill} → level {self.target_level}"
+
+
+class LearningItem(models.Model):
+    """A catalog course in the plan, and where it stands."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        POSTPONED = "postponed", "Postponed"
+        DROPPED = "dropped", "Dropped"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="learning_items")
+    goal = models.ForeignKey(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="learning_items")
+    course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, related_name="learning_items")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    due_on = models.DateField("Do by", null=True, blank=True)
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why this course, e.g. the recommendation's reason."
+    )
+    postponed_reason = models.CharField(max_length=300, blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alternatives",
+        help_text="The postponed item this one stands in for.",
+    )
+    completed_on = models.DateField(null=True, blank=True)
+    employee_note = models.TextField("What I took from it", blank=True)
+    manager_observation = models.TextField("What change have you seen?", blank=True)
+    observed_at = models.DateTimeField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_on__isnull=False) | ~Q(status="completed"),
+                name="learning_completed_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "status"])]
+
+    def __str__(self):
+        return f"{self.course} ({self.get_status_display().lower()})"
+
+    @property
+    def is_done(self):
+        return self.status in (self.Status.COMPLETED, self.Status.DROPPED)
+
+    @property
+    def awaits_observation(self):
+        return self.status == self.Status.COMPLETED and not self.observed_at
+
+
+class PracticeItem(models.Model):
+    """An on-the-job, safe-to-fail assignment, with the person's reflection and the manager's feedback."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="practice_items")
+    goal = models.ForeignKey(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="practice_items")
+    description = models.CharField(
+        "Assignment",
+        max_length=300,
+        help_text="Something to try at work where a mistake is safe, e.g. “run the Monday stand-up for four weeks”.",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    due_on = models.DateField("Do by", null=True, blank=True)
+    reflection = models.TextField("How it went", blank=True)
+    reflected_at = models.DateTimeField(null=True, blank=True)
+    manager_feedback = models.TextField("Manager's feedback", blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def is_done(self):
+        return self.status in (self.Status.DONE, self.Status.DROPPED)
+
+    @property
+    def awaits_feedback(self):
+        """The person has written how it went and the manager has not answered since."""
+        return bool(self.reflected_at) and (not self.feedback_at or self.feedback_at < self.reflected_at)
+
+
+class CheckIn(models.Model):
+    """A check-in between the manager and the person: scheduled from the plan's cadence, then held."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="checkins")
+    scheduled_for = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    held_on = models.DateField(null=True, blank=True)
+    agenda = models.JSONField(default=list, blank=True, help_text="The agenda as it stood when the check-in was held.")
+    manager_feedback = models.TextField("Feedback", blank=True)
+    employee_comment = models.TextField("Comment", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["scheduled_for", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(status="scheduled"), name="one_scheduled_checkin_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="held", held_on__isnull=False) | ~Q(status="held"), name="checkin_held_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "scheduled_for"])]
+
+    def __str__(self):
+        return f"Check-in {self.scheduled_for:%Y-%m-%d} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("devplans:checkin", args=[self.pk])
+
+
+class GoalProgress(models.Model):
+    """Progress on one goal as recorded at one check-in."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="goal_progress")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="progress_records")
+    progress = models.CharField(max_length=12, choices=Goal.Progress.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["checkin", "goal__order", "goal__pk"]
+        constraints = [models.UniqueConstraint(fields=["checkin", "goal"], name="one_progress_per_goal_per_checkin")]
+
+    def __str__(self):
+        return f"{self.goal}: {self.get_progress_display()}"
+
+
+class Feedback(models.Model):
+    """Feedback a manager documents for a person, tied to a skill or one of its behaviours; the person sees it."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="feedback")
+    plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
+    checkin = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
+    skill = models.ForeignKey(
+        "assessments.Skill", on_delete=models.PROTECT, null=True, blank=True, related_name="feedback"
+    )
+    behaviour = models.ForeignKey(
+        "assessments.Behaviour", on_delete=models.PROTECT, null=True, blank=True, related_name="feedback"
+    )
+    text = models.TextField("What you saw, and what to keep or change")
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        return f"Feedback for {self.person} ({self.created_at:%Y-%m-%d})"
+
+
+class PlanEvent(models.Model):
+    """One line of a plan's timeline: what happened, who did it, when.
+
+    `subject` and `subject_id` name the row it was about ("goal", 12) and
+    `subject_version` the version that row reached, so a stale form can be told
+    what changed since it was opened.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Plan created"
+        EDITED = "edited", "Plan changed"
+        GOAL_ADDED = "goal_added", "Goal added"
+        GOAL_CHANGED = "goal_changed", "Goal changed"
+        GOAL_REMOVED = "goal_removed", "Goal removed"
+        LEARNING_ADDED = "learning_added", "Course added"
+        LEARNING_CHANGED = "learning_changed", "Course updated"
+        PRACTICE_ADDED = "practice_added", "Practice added"
+        PRACTICE_CHANGED = "practice_changed", "Practice updated"
+        REFLECTION = "reflection", "Reflection written"
+        OBSERVATION = "observation", "Manager's observation"
+        CONFIRMED = "confirmed", "Confirmed"
+        AGREED = "agreed", "Agreed"
+        REVISION = "revision", "New revision"
+        CHECKIN_SCHEDULED = "checkin_scheduled", "Check-in scheduled"
+        CHECKIN_HELD = "checkin_held", "Check-in held"
+        FEEDBACK = "feedback", "Feedback"
+        ENDED = "ended", "Plan ended"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    summary = models.CharField(max_length=500)
+    changes = models.JSONField(default=list, blank=True, help_text="[field label, before, after] for each change.")
+    subject = models.CharField(max_length=20, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["plan", "subject", "subject_id", "subject_version"])]
+
+    def __str__(self):
+        return self.summary
+
+
+class PlanTemplate(models.Model):
+    """A starting point L&D or HR define for a role profile (e.g. “New Team Lead”), applied by managers."""
+
+    name = models.CharField(max_length=120, unique=True)
+    role_profile = models.ForeignKey(
+        "assessments.RoleProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_templates"
+    )
+    description = models.TextField(blank=True)
+    career_goal = models.TextField(blank=True)
+    cadence_weeks = models.PositiveSmallIntegerField(choices=Cadence.choices, default=Cadence.MONTHLY)
+    is_active = models.BooleanField("Offered to managers", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("devplans:template_detail", args=[self.pk])
+
+
+class TemplateGoal(models.Model):
+    """A goal a template adds, by the skill's stable key so it survives new rubric versions."""
+
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="goals")
+    skill_key = models.SlugField(max_length=60)
+    target_level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    outcome = models.TextField("Measurable outcome")
+    due_in_weeks = models.PositiveSmallIntegerField(default=12, validators=[MinValueValidator(1)])
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["template", "skill_key"], name="template_goal_once")]
+
+    def __str__(self):
+        return f"{self.template}: {self.skill_key} → {self.target_level}"
+
+
+class TemplateCourse(models.Model):
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="courses")
+    course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, related_name="template_uses")
+    skill_key = models.SlugField(max_length=60, blank=True, help_text="The goal's skill this course serves, if any.")
+    due_in_weeks = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(1)])
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["template", "course"], name="template_course_once")]
+
+    def __str__(self):
+        return f"{self.template}: {self.course}"
+
+
+class TemplatePractice(models.Model):
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="practice")
+    description = models.CharField("Assignment", max_length=300)
+    skill_key = models.SlugField(max_length=60, blank=True)
+    due_in_weeks = models.PositiveSmallIntegerField(default=6, validators=[MinValueValidator(1)])
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.description
