@@ -23,7 +23,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("people.urls")),
-    path("my-plan/", include("devplans.urls")),
+    path("", include("devplans.urls")),
     path("catalog/", include("catalog.urls")),
     path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
