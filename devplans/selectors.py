@@ -27,7 +27,7 @@ from .models import (
     PracticeItem,
 )
 
-# --- who may do what -----------------------------------------------------------------------------
+# --- who may do what ---------------------------------------
 
 
 def may_manage(user, person) -> bool:
@@ -46,7 +46,7 @@ def is_direct_manager(user, person) -> bool:
     return bool(me and person.manager_id == me.pk)
 
 
-# --- plans ---------------------------------------------------------------------------------------
+# --- plans ---------------------------------------
 
 
 def visible_plans(user) -> QuerySet[Plan]:
@@ -108,7 +108,7 @@ def alternatives_for(item: LearningItem, *, limit: int = 5) -> list[Course]:
     )
 
 
-# --- what is due -------------------------------------------------------------------------------------------
+# --- what is due ---------------------------------------
 
 
 def _overdue(items, today: date):
@@ -207,7 +207,7 @@ def next_steps(plan: Plan, *, user, today: date, goals, learning, practice, chec
     return unique
 
 
-# --- the plan page ----------------------------------------------------------------------------------------
+# --- the plan page ---------------------------------------
 
 
 def plan_page(plan: Plan, *, user, today: date) -> dict:

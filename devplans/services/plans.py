@@ -20,7 +20,7 @@ from devplans import selectors
 from devplans.models import Goal, LearningItem, Plan, PlanEvent, PlanRevision, PracticeItem
 from people.models import Person
 
-from .timeline import bump, diff, lock, name_of, record
+from .timeline import bump, diff, lock, name_of, record, show
 
 DEFAULT_GOAL_WEEKS = 12
 DEFAULT_COURSE_WEEKS = 6
@@ -58,10 +58,12 @@ def _current_skill(skill: Skill) -> Skill:
 
 
 def _plan_for_update(plan: Plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("person__user", "person__manager").get(pk=plan.pk)
+    return (
+        Plan.objects.select_for_update(of=("self",)).select_related("person__user", "person__manager").get(pk=plan.pk)
+    )
 
 
-# --- creating ---------------------------------------------------------------------------------
+# --- creating ---------------------------------------
 
 
 @transaction.atomic
@@ -163,7 +165,7 @@ def create_plan_from_gaps(*, person: Person, by, goals: int = 3, courses: int = 
     return plan
 
 
-# --- the plan itself ------------------------------------------------------------------------------
+# --- the plan itself ---------------------------------------
 
 
 PLAN_LABELS = {"career_goal": "Career goal", "target_role": "Target role", "cadence_weeks": "Check-ins"}
@@ -222,7 +224,7 @@ def _content_changed(plan: Plan, *, by, changes, agreed_matters: bool = True) ->
     current.save(update_fields=["changes", "manager_confirmed_at", "manager_confirmed_by", "employee_confirmed_at"])
 
 
-# --- goals ------------------------------------------------------------------------------------------
+# --- goals ---------------------------------------
 
 GOAL_LABELS = {"target_level": "Target level", "outcome": "Outcome", "due_on": "Due"}
 
@@ -252,7 +254,7 @@ def add_goal(
         start_level=start_level,
         order=plan.goals.count(),
     )
-    line = [f"Goal: {skill.name}", "—", f"level {target_level} by {due_on:%d %b %Y}"]
+    line = [f"Goal: {skill.name}", "—", f"level {target_level} by {show(due_on)}"]
     _content_changed(plan, by=by, changes=[line])
     record(plan, by=by, kind=PlanEvent.Kind.GOAL_ADDED, summary=f"{name_of(by)} added the goal {skill.name}.", row=goal)
     return goal
@@ -302,7 +304,7 @@ def remove_goal(*, goal: Goal, by, expected_version: int) -> None:
     _content_changed(plan, by=by, changes=[[f"Goal: {name}", "in the plan", "removed"]])
 
 
-# --- agreement ----------------------------------------------------------------------------------------
+# --- agreement ---------------------------------------
 
 
 def snapshot(plan: Plan) -> dict:
@@ -391,7 +393,7 @@ def activate(plan: Plan) -> None:
         plan.status = Plan.Status.ACTIVE
 
 
-# --- ending -------------------------------------------------------------------------------------------------
+# --- ending ---------------------------------------
 
 
 @transaction.atomic
@@ -417,7 +419,7 @@ def end_plan(*, plan: Plan, by, status: str, reason: str = "") -> Plan:
     return plan
 
 
-# --- learning and practice --------------------------------------------------------------------------------
+# --- learning and practice ---------------------------------------
 
 
 def _content_changed_in_draft(plan: Plan, *, by, line) -> None:
