@@ -7,17 +7,24 @@ writes nothing, not even a new password hash.
 import csv
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.models import Assessment, Behaviour, RoleProfile
 from assessments.selectors import current_rubric, role_of
 from assessments.services.assessing import save_skill, start_assessment, submit_assessment, targets_for
 from assessments.services.roles import set_person_role
 from catalog.services import map_course_skills, upsert_courses
+from devplans.models import Plan
+from devplans.services.checkins import record_checkin
+from devplans.services.items import reflect_on_practice, set_learning_status
+from devplans.services.plans import add_practice_item, confirm_plan, create_plan_from_gaps
 from people.importer import COLUMNS
 from people.models import Person
 from people.services import ImportResult, import_org
@@ -41,6 +48,7 @@ class DemoResult:
     roles_set: int
     course_skills_set: int
     assessments_added: int = 0
+    plans_added: int = 0
 
 
 @transaction.atomic
@@ -56,6 +64,7 @@ def seed_demo(*, password: str = demo_data.DEMO_PASSWORD) -> DemoResult:
         roles_set=assign_roles(by_title=demo_data.PROFILE_BY_TITLE, targets=demo_data.TARGET_PROFILES),
         course_skills_set=map_course_skills(links=demo_data.COURSE_SKILLS),
         assessments_added=add_past_assessments(levels_by_email=demo_data.PAST_ASSESSMENTS),
+        plans_added=add_demo_plans(stories=demo_data.PLAN_STORIES),
     )
 
 
@@ -169,3 +178,74 @@ def add_past_assessments(*, levels_by_email: dict[str, dict[str, int]]) -> int:
         submit_assessment(assessment=draft)
         added += 1
     return added
+
+
+@transaction.atomic
+def add_demo_plans(*, stories: dict[str, str]) -> int:
+    """Development plans in different states, made through the plan services, for people who have none yet.
+
+    stories maps an e-mail to how far the plan has got: "draft" (made from the gaps, nobody confirmed),
+    "awaiting" (the manager confirmed, the person has not), or "active" (agreed, a course done and
+    awaiting the manager's observation, practice under way, a check-in held and the next one scheduled).
+    Returns how many plans were added.
+    """
+    people = Person.objects.select_related("manager__user", "user").filter(user__email__in=stories)
+    with_plans = set(Plan.objects.filter(person__in=people).values_list("person_id", flat=True))
+    added = 0
+    for person in people:
+        if person.pk in with_plans or person.manager is None:
+            continue
+        manager = person.manager.user
+        try:
+            plan = create_plan_from_gaps(person=person, by=manager)
+        except ValidationError:  # no assessment or no gap in this database: nothing to plan from
+            continue
+        added += 1
+        story = stories[person.user.email]
+        goal = plan.goals.first()
+        add_practice_item(
+            plan=plan,
+            by=manager,
+            description=demo_data.PRACTICE.get(goal.skill.key, "Lead one team meeting a week for a month"),
+            goal=goal,
+            due_on=timezone.localdate() + timedelta(weeks=4),
+        )
+        if story == "draft":
+            continue
+        confirm_plan(plan=plan, by=manager, revision=plan.revision)
+        if story == "awaiting":
+            continue
+        confirm_plan(plan=plan, by=person.user, revision=plan.revision)
+        _work_on(plan, person=person, manager=manager)
+    return added
+
+
+def _work_on(plan: Plan, *, person: Person, manager) -> None:
+    """Some progress on an agreed plan: a course done, practice reflected on, a check-in held."""
+    learning = plan.learning_items.first()
+    if learning is not None:
+        set_learning_status(
+            item=learning,
+            by=person.user,
+            expected_version=learning.version,
+            status="completed",
+            note="The checklist for handing work over is the part I will use.",
+        )
+    practice = plan.practice_items.first()
+    reflect_on_practice(
+        item=practice,
+        by=person.user,
+        expected_version=practice.version,
+        reflection="First two went well; the third ran long because I let the discussion drift.",
+        status="in_progress",
+    )
+    checkin = plan.checkins.get(status="scheduled")
+    record_checkin(
+        checkin=checkin,
+        by=manager,
+        expected_version=checkin.version,
+        held_on=timezone.localdate(),
+        progress={goal.pk: ("started", "") for goal in plan.goals.all()},
+        feedback="Good start. Keep handing over whole pieces of work, not single tasks.",
+        employee_comment="I would like to take on the next release plan.",
+    )

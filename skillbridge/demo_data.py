@@ -268,3 +268,21 @@ PAST_ASSESSMENTS = {
     "rachel.adams@example.com": {"conflict-resolution": 3, "feedback": 3, "coaching": 2},
     "ben.foster@example.com": {"presenting": 2, "collaboration": 3, "adaptability": 2},
 }
+
+# Development plans in the demo: Priya's is under way, Kate's own waits for her to confirm it,
+# Marcus's is a fresh draft. Brian and Greg have none: Kate starts by assessing them.
+PLAN_STORIES = {
+    "priya.shah@example.com": "active",
+    "kate@example.com": "awaiting",
+    "marcus.reid@example.com": "draft",
+}
+
+# A safe-to-fail practice assignment for the first goal of each demo plan, by skill key.
+PRACTICE = {
+    "coaching": "Coach one engineer through their next design review instead of reviewing it yourself",
+    "delegation": "Hand the next release plan to the team and only answer questions",
+    "presenting": "Present the on-call review at the Friday engineering meeting",
+    "written-communication": "Write the incident summary for the next outage and ask two readers for comments",
+    "conflict-resolution": "Chair the next prioritisation meeting where teams disagree",
+    "feedback": "Give each report one piece of specific feedback a week for four weeks",
+}

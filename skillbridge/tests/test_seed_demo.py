@@ -7,6 +7,7 @@ from django.test import RequestFactory
 
 from assessments.models import Assessment, PersonRole, SkillResult
 from catalog.models import Course, CourseSkill
+from devplans.models import CheckIn, LearningItem, Plan, PlanEvent
 from people.models import HR_GROUP, LD_GROUP, Department, Person
 from skillbridge.demo_data import ADMIN_EMAIL, DEMO_PASSWORD
 
@@ -32,6 +33,8 @@ def snapshot():
         "course_skills": list(CourseSkill.objects.order_by("pk").values()),
         "assessments": list(Assessment.objects.order_by("pk").values("pk", "person_id", "status")),
         "skill_results": list(SkillResult.objects.order_by("pk").values("pk", "level", "target", "gap", "priority")),
+        "plans": list(Plan.objects.order_by("pk").values("pk", "person_id", "status", "revision", "version")),
+        "plan_events": PlanEvent.objects.count(),
     }
 
 
@@ -156,3 +159,19 @@ def test_seed_demo_ships_past_assessments_with_gaps_but_leaves_brian_for_kate():
     priya = submitted.get(person__user__email="priya.shah@example.com")
     assert priya.assessor.email == "kate@example.com"
     assert SkillResult.objects.filter(assessment__in=submitted, gap__gt=0).count() >= 10
+
+
+def test_seed_demo_ships_plans_in_three_states_and_none_for_brian():
+    output = seed_demo()
+    assert "Development plans: 3 added." in output
+    plans = {p.person.user.email: p for p in Plan.objects.select_related("person__user")}
+    assert plans["priya.shah@example.com"].status == Plan.Status.ACTIVE
+    assert plans["marcus.reid@example.com"].status == Plan.Status.DRAFT
+    kate = plans["kate@example.com"]
+    assert kate.awaits_agreement and kate.revisions.get().manager_confirmed_at is not None
+    assert "brian@example.com" not in plans
+    priya = plans["priya.shah@example.com"]
+    assert priya.checkins.filter(status=CheckIn.Status.HELD).count() == 1
+    assert priya.checkins.filter(status=CheckIn.Status.SCHEDULED).count() == 1
+    assert priya.learning_items.filter(status=LearningItem.Status.COMPLETED).exists()
+    assert "Development plans: 0 added." in seed_demo()

@@ -24,6 +24,7 @@ class Command(BaseCommand):
             f"{result.course_skills_set} course-skill link(s) set."
         )
         self.stdout.write(f"Past assessments: {result.assessments_added} added.")
+        self.stdout.write(f"Development plans: {result.plans_added} added.")
         self._write_logins()
 
     def _write_logins(self):
