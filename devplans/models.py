@@ -354,7 +354,8 @@ class PlanEvent(models.Model):
 
     `subject` and `subject_id` name the row it was about ("goal", 12) and
     `subject_version` the version that row reached, so a stale form can be told
-    what changed since it was opened.
+    what changed since it was opened; `plan_version` does the same for the plan
+    as a whole (its version moves when what both sides agree to changes).
     """
 
     class Kind(models.TextChoices):
@@ -386,6 +387,8 @@ class PlanEvent(models.Model):
     subject = models.CharField(max_length=20, blank=True)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject_version = models.PositiveIntegerField(null=True, blank=True)
+    # The plan's own version after this event, for a stale plan-level form (what is agreed changed).
+    plan_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

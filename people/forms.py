@@ -6,16 +6,6 @@ from django.conf import settings
 from .services import check_upload
 
 
-class TeamFilterForm(forms.Form):
-    """The team page's query string: which scope, what to search for, which page."""
-
-    scope = forms.ChoiceField(
-        choices=[("direct", "Direct reports"), ("chain", "Whole chain")], required=False, initial="direct"
-    )
-    q = forms.CharField(label="Search by name, title or department", required=False, max_length=100)
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
-
-
 class OrgImportForm(forms.Form):
     file = forms.FileField(
         label="Org chart CSV file",

@@ -1,35 +1,11 @@
-from urllib.parse import urlencode
-
-from django.conf import settings
-from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from skillbridge.authz import hr_required, manager_required
+from skillbridge.authz import hr_required
 
 from . import selectors, services
-from .forms import OrgImportForm, TeamFilterForm
+from .forms import OrgImportForm
 from .importer import COLUMNS
-
-
-@manager_required
-def team(request):
-    form = TeamFilterForm(request.GET)
-    if form.is_valid():
-        scope = form.cleaned_data["scope"] or "direct"
-        search = form.cleaned_data["q"].strip()
-        page_number = form.cleaned_data["page"] or 1
-    else:
-        messages.warning(request, "That filter was not understood, so the whole team is shown.")
-        scope, search, page_number = "direct", "", 1
-    people = selectors.team_for(request.user, chain=scope == "chain", search=search)
-    page = Paginator(people, settings.TEAM_PAGE_SIZE).get_page(page_number)
-    return render(
-        request,
-        "people/team.html",
-        {"page": page, "scope": scope, "search": search, "query": urlencode({"scope": scope, "q": search}) + "&"},
-    )
 
 
 def person_detail(request, pk):

@@ -14,7 +14,7 @@ def home(request):
     if roles.is_ld:
         return redirect("catalog:course_list")
     if roles.is_manager:
-        return redirect("people:team")
+        return redirect("devplans:team")
     if roles.is_admin and roles.person is None:
         return redirect("status")
     return redirect("devplans:my_plan")

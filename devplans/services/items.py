@@ -119,10 +119,10 @@ def _add_alternative(*, item: LearningItem, by, course: Course) -> LearningItem:
 
 
 @transaction.atomic
-def record_observation(*, item: LearningItem, by, text: str) -> LearningItem:
+def record_observation(*, item: LearningItem, by, text: str, expected_version: int | None = None) -> LearningItem:
     """The manager says what change they have seen since the person completed the course."""
     require_manager(item.plan, by)
-    item = lock(LearningItem, item.pk, expected_version=None, what="the course")
+    item = lock(LearningItem, item.pk, expected_version=expected_version, what=f"“{item.course.title}”")
     if item.status != LearningItem.Status.COMPLETED:
         raise ValidationError("Observations follow a completed course.")
     if not text.strip():

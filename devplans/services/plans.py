@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Assessment, Level, RoleProfile, Skill
@@ -20,7 +21,7 @@ from devplans import selectors
 from devplans.models import Goal, LearningItem, Plan, PlanEvent, PlanRevision, PracticeItem
 from people.models import Person
 
-from .timeline import bump, diff, lock, name_of, record, show
+from .timeline import bump, diff, lock, name_of, record, show, stale
 
 DEFAULT_GOAL_WEEKS = 12
 DEFAULT_COURSE_WEEKS = 6
@@ -207,6 +208,9 @@ def _content_changed(plan: Plan, *, by, changes, agreed_matters: bool = True) ->
     """Goals changed: in a draft, earlier confirmations no longer count; after agreement, a new revision opens."""
     if not agreed_matters:
         return
+    # What both sides agree to changed: a confirmation from a page opened before this is stale.
+    Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1)
+    plan.version += 1
     if plan.agreed_revision == plan.revision:
         plan.revision += 1
         Plan.objects.filter(pk=plan.pk).update(revision=plan.revision)
@@ -328,10 +332,16 @@ def snapshot(plan: Plan) -> dict:
 
 
 @transaction.atomic
-def confirm_plan(*, plan: Plan, by, revision: int) -> Plan:
-    """The person or their manager confirms the current revision; both confirmations agree it."""
+def confirm_plan(*, plan: Plan, by, revision: int, expected_version: int | None = None) -> Plan:
+    """The person or their manager confirms the current revision; both confirmations agree it.
+
+    expected_version is the plan's version on the page the confirmation came from: if what is
+    agreed changed since (even within the same draft revision), the confirmation is refused.
+    """
     plan = _plan_for_update(plan)
     require_open(plan)
+    if expected_version is not None and expected_version != plan.version:
+        raise stale(Plan, plan.pk, expected_version=expected_version, what="the plan")
     if revision != plan.revision:
         raise ValidationError(
             f"The plan changed after you opened it: revision {plan.revision} is now up for agreement. "

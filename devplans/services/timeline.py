@@ -43,23 +43,33 @@ def lock(model, pk: int, *, expected_version: int | None, what: str):
     """
     row = model.objects.select_for_update().get(pk=pk)
     if expected_version is not None and row.version != expected_version:
-        changes = PlanEvent.objects.filter(
-            subject=SUBJECTS[model.__name__], subject_id=pk, subject_version__gt=expected_version
-        ).select_related("actor__person")
-        raise StaleEdit(
-            f"Someone saved {what} after you opened it, so your changes were not saved. "
-            "Here is what changed; check it and make your change again.",
-            changes=changes,
-        )
+        raise stale(model, pk, expected_version=expected_version, what=what)
     return row
 
 
+def stale(model, pk: int, *, expected_version: int, what: str) -> StaleEdit:
+    """The refusal for a form opened at expected_version, with the timeline lines since then."""
+    if model is Plan:
+        changes = PlanEvent.objects.filter(plan_id=pk, plan_version__gt=expected_version)
+    else:
+        changes = PlanEvent.objects.filter(
+            subject=SUBJECTS[model.__name__], subject_id=pk, subject_version__gt=expected_version
+        )
+    return StaleEdit(
+        f"Someone saved {what} after you opened it, so your changes were not saved. "
+        "Here is what changed; check it and make your change again.",
+        changes=changes.select_related("actor__person"),
+    )
+
+
 def bump(row: Model) -> None:
-    """Count one more saved change on the row (in memory and in the database)."""
+    """Count one more saved change on the row (in memory and in the database).
+
+    A plan's own version moves only when the plan itself or what is agreed changes (see
+    services.plans._content_changed), so marking a course done never makes a plan form stale.
+    """
     type(row).objects.filter(pk=row.pk).update(version=F("version") + 1)
     row.version += 1
-    if not isinstance(row, Plan):
-        Plan.objects.filter(pk=row.plan_id).update(version=F("version") + 1)
 
 
 def show(value) -> str:
@@ -91,6 +101,7 @@ def record(plan: Plan, *, by, kind: str, summary: str, row: Model | None = None,
         subject=subject_of(row) if row is not None else "",
         subject_id=row.pk if row is not None else None,
         subject_version=row.version if row is not None else None,
+        plan_version=plan.version,
     )
 
 

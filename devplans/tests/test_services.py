@@ -327,13 +327,16 @@ def test_a_stale_goal_edit_is_refused_with_what_changed(org):
 
 def test_a_stale_plan_edit_is_refused_and_changes_nothing(org):
     plan, _ = plan_with_goal(org)
+    seen = Plan.objects.get(pk=plan.pk).version
     plans.update_plan(
-        plan=plan, by=org.manager, expected_version=plan.version, career_goal="A", target_role=None, cadence_weeks=4
+        plan=plan, by=org.manager, expected_version=seen, career_goal="A", target_role=None, cadence_weeks=4
     )
-    with pytest.raises(StaleEdit):
+    with pytest.raises(StaleEdit) as refused:
         plans.update_plan(
-            plan=plan, by=org.manager, expected_version=1, career_goal="B", target_role=None, cadence_weeks=2
+            plan=plan, by=org.manager, expected_version=seen, career_goal="B", target_role=None, cadence_weeks=2
         )
+    assert [e.kind for e in refused.value.changes] == [PlanEvent.Kind.EDITED]
+    assert refused.value.changes[0].changes == [["Career goal", "Lead a team", "A"]]
     plan.refresh_from_db()
     assert (plan.career_goal, plan.cadence_weeks) == ("A", 4)
 
@@ -672,3 +675,40 @@ def test_the_plan_page_reads_in_a_fixed_number_of_queries(org, size, django_asse
     with django_assert_max_num_queries(11):
         page = selectors.plan_page(plan, user=org.manager, today=_today())
     assert len(page["practice"]) == size
+
+
+def test_a_confirm_from_a_page_opened_before_a_change_in_the_draft_is_refused(org):
+    plan, goal = plan_with_goal(org)
+    seen = Plan.objects.get(pk=plan.pk).version
+    plans.change_goal(
+        goal=goal, by=org.manager, expected_version=goal.version, target_level=4, outcome="More", due_on=goal.due_on
+    )
+    with pytest.raises(StaleEdit) as refused:
+        plans.confirm_plan(plan=plan, by=org.employee, revision=1, expected_version=seen)
+    assert [e.kind for e in refused.value.changes] == [PlanEvent.Kind.GOAL_CHANGED]
+    assert plan.revisions.get().employee_confirmed_at is None
+    plans.confirm_plan(plan=plan, by=org.employee, revision=1, expected_version=Plan.objects.get(pk=plan.pk).version)
+    assert plan.revisions.get().employee_confirmed_at is not None
+
+
+def test_work_on_items_never_makes_the_plan_form_stale(org):
+    plan, _ = agreed_plan(org)
+    item = plans.add_learning_item(plan=plan, by=org.manager, course=course_for("delegation"))
+    seen = Plan.objects.get(pk=plan.pk).version
+    items.set_learning_status(item=item, by=org.employee, expected_version=1, status="in_progress")
+    plans.update_plan(
+        plan=plan, by=org.manager, expected_version=seen, career_goal="Lead", target_role=None, cadence_weeks=2
+    )
+    plan.refresh_from_db()
+    assert plan.cadence_weeks == 2
+
+
+def test_a_stale_observation_is_refused(org):
+    plan, _ = agreed_plan(org)
+    item = plans.add_learning_item(plan=plan, by=org.manager, course=course_for("delegation"))
+    items.set_learning_status(item=item, by=org.employee, expected_version=1, status="completed")
+    items.record_observation(item=item, by=org.manager, text="Handed over the release", expected_version=2)
+    with pytest.raises(StaleEdit):
+        items.record_observation(item=item, by=org.manager, text="Nothing yet", expected_version=2)
+    item.refresh_from_db()
+    assert item.manager_observation == "Handed over the release"

@@ -11,7 +11,7 @@ from people.tests.factories import PASSWORD
 @pytest.mark.parametrize(
     ("role", "target"),
     [
-        ("manager", "people:team"),
+        ("manager", "devplans:team"),
         ("employee", "devplans:my_plan"),
         ("ld", "catalog:course_list"),
         ("hr", "reports:home"),
@@ -26,7 +26,7 @@ def test_home_sends_each_role_to_its_place(client, org, role, target):
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, db):
-    response = client.get(reverse("people:team"))
+    response = client.get(reverse("devplans:team"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 

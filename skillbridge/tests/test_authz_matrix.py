@@ -32,6 +32,10 @@ def _only(allowed, status=200, others=403):
     return {role: 302 if role == "anonymous" else (status if role in allowed else others) for role in ROLES}
 
 
+MANAGERS = {"manager", "other_manager"}
+CURATORS = {"ld", "hr", "admin"}
+READERS = {"employee", "manager", "hr", "admin"}
+
 # name → (method, kwargs builder, {role: status})
 MATRIX = {
     "home": ("get", None, _everyone(302)),
@@ -48,7 +52,7 @@ MATRIX = {
         _everyone(200, anonymous=200),
     ),
     "password_reset_complete": ("get", None, _everyone(200, anonymous=200)),
-    "people:team": ("get", None, _only({"manager", "other_manager"})),
+    "devplans:team": ("get", None, _only({"manager", "other_manager"})),
     "people:person_detail": (
         "get",
         lambda org: {"pk": org.employee_person.pk},
@@ -96,6 +100,109 @@ MATRIX = {
     ),
     "catalog:course_duplicate": ("post", lambda org: {"pk": org.course.pk}, _only({"ld", "admin"}, status=302)),
     "reports:home": ("get", None, _only({"hr", "admin"})),
+    # Development plans: readable by the person, their chain, HR and admins; changed by the manager side
+    # (Kate), with the person's own actions for Brian. An empty POST is a bad form: 400, nothing changed.
+    "devplans:person_plan_panel": (
+        "get",
+        lambda org: {"person_pk": org.employee_person.pk},
+        _only(READERS, others=404),
+    ),
+    "devplans:create_plan": (
+        "post",
+        lambda org: {"person_pk": org.employee_person.pk},
+        _only({"manager"}, status=400, others=404),
+    ),
+    "devplans:create_plan_from_gaps": (
+        "post",
+        lambda org: {"person_pk": org.employee_person.pk},
+        _only({"manager"}, status=400, others=404),
+    ),
+    "devplans:give_feedback": (
+        "get",
+        lambda org: {"person_pk": org.employee_person.pk},
+        _only({"manager"}, others=404),
+    ),
+    "devplans:plan": ("get", lambda org: {"pk": org.plan.pk}, _only(READERS, others=404)),
+    **{
+        f"devplans:{name}": ("post", lambda org: {"pk": org.plan.pk}, _only({"manager"}, status=400, others=404))
+        for name in ("edit_plan", "end_plan", "add_goal", "add_learning_item", "add_practice_item")
+    },
+    "devplans:confirm_plan": (
+        "post",
+        lambda org: {"pk": org.plan.pk},
+        _only({"employee", "manager"}, status=400, others=404),
+    ),
+    **{
+        f"devplans:{name}": (
+            "post",
+            lambda org: {"plan_pk": org.plan.pk, "pk": org.goal.pk},
+            _only({"manager"}, status=400, others=404),
+        )
+        for name in ("change_goal", "remove_goal")
+    },
+    "devplans:set_learning_status": (
+        "post",
+        lambda org: {"plan_pk": org.plan.pk, "pk": org.learning_item.pk},
+        _only({"employee", "manager"}, status=400, others=404),
+    ),
+    "devplans:postpone_learning_item": (
+        "get",
+        lambda org: {"plan_pk": org.plan.pk, "pk": org.learning_item.pk},
+        _only({"employee", "manager"}, others=404),
+    ),
+    "devplans:record_observation": (
+        "post",
+        lambda org: {"plan_pk": org.plan.pk, "pk": org.learning_item.pk},
+        _only({"manager"}, status=400, others=404),
+    ),
+    "devplans:reflect_on_practice": (
+        "post",
+        lambda org: {"plan_pk": org.plan.pk, "pk": org.practice_item.pk},
+        _only({"employee"}, status=400, others=404),
+    ),
+    "devplans:give_practice_feedback": (
+        "post",
+        lambda org: {"plan_pk": org.plan.pk, "pk": org.practice_item.pk},
+        _only({"manager"}, status=400, others=404),
+    ),
+    "devplans:checkin": ("get", lambda org: {"pk": org.checkin.pk}, _only(READERS, others=404)),
+    **{
+        f"devplans:{name}": ("post", lambda org: {"pk": org.checkin.pk}, _only({"manager"}, status=400, others=404))
+        for name in ("record_checkin", "reschedule_checkin")
+    },
+    "devplans:comment_on_checkin": (
+        "post",
+        lambda org: {"pk": org.checkin.pk},
+        _only({"employee"}, status=400, others=404),
+    ),
+    # Plan templates: L&D, HR and admins curate; managers read the offered ones and apply them to their chain.
+    "devplans:template_list": ("get", None, _only(MANAGERS | CURATORS)),
+    "devplans:template_detail": ("get", lambda org: {"pk": org.template.pk}, _only(MANAGERS | CURATORS)),
+    "devplans:template_add": ("get", None, _only(CURATORS)),
+    "devplans:template_edit": ("get", lambda org: {"pk": org.template.pk}, _only(CURATORS)),
+    "devplans:template_duplicate": ("post", lambda org: {"pk": org.template.pk}, _only(CURATORS, status=302)),
+    "devplans:template_set_active": ("post", lambda org: {"pk": org.template.pk}, _only(CURATORS, status=302)),
+    "devplans:template_apply": ("get", lambda org: {"pk": org.template.pk}, _only(MANAGERS)),
+    **{
+        f"devplans:template_{kind}_add": ("get", lambda org: {"pk": org.template.pk}, _only(CURATORS))
+        for kind in ("goal", "course", "practice")
+    },
+    **{
+        f"devplans:template_{kind}_edit": (
+            "get",
+            lambda org, kind=kind: {"pk": org.template.pk, "item_pk": getattr(org, f"template_{kind}").pk},
+            _only(CURATORS),
+        )
+        for kind in ("goal", "course", "practice")
+    },
+    **{
+        f"devplans:template_{kind}_remove": (
+            "post",
+            lambda org, kind=kind: {"pk": org.template.pk, "item_pk": getattr(org, f"template_{kind}").pk},
+            _only(CURATORS, status=302),
+        )
+        for kind in ("goal", "course", "practice")
+    },
     "assessments:rubric": ("get", None, _everyone(200)),
     "assessments:quick_reference": ("get", None, _everyone(200)),
     "assessments:career_paths": ("get", None, _everyone(200)),
@@ -192,7 +299,33 @@ def world(org):
         status=Assessment.Status.SUBMITTED,
         submitted_at=timezone.now(),
     )
+    _plans(org)
     return org
+
+
+def _plans(org):
+    """Brian's agreed plan with one of everything, and a plan template (all through the services)."""
+    from devplans.models import PlanTemplate
+    from devplans.services import checkins, items, plans
+    from devplans.tests.helpers import course_for, in_weeks, skill
+
+    org.plan = plans.create_plan(person=org.employee_person, by=org.manager)
+    org.goal = plans.add_goal(
+        plan=org.plan, by=org.manager, skill=skill("delegation"), target_level=3, outcome="x", due_on=in_weeks(6)
+    )
+    org.learning_item = plans.add_learning_item(
+        plan=org.plan, by=org.manager, course=course_for("delegation"), goal=org.goal
+    )
+    org.practice_item = plans.add_practice_item(plan=org.plan, by=org.manager, description="Run the stand-up")
+    plans.confirm_plan(plan=org.plan, by=org.manager, revision=1)
+    plans.confirm_plan(plan=org.plan, by=org.employee, revision=1)
+    org.checkin = org.plan.checkins.get()
+    org.feedback = checkins.give_feedback(person=org.employee_person, by=org.manager, text="Good hand-over")
+    items.set_learning_status(item=org.learning_item, by=org.employee, expected_version=1, status="completed")
+    org.template = PlanTemplate.objects.create(name="New Team Lead", created_by=org.ld)
+    org.template_goal = org.template.goals.create(skill_key="delegation", target_level=3, outcome="x")
+    org.template_course = org.template.courses.create(course=org.course, skill_key="delegation")
+    org.template_practice = org.template.practice.create(description="Run the stand-up")
 
 
 @pytest.mark.parametrize("role", ROLES)
