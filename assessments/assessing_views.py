@@ -163,7 +163,13 @@ def gaps(request, pk):
         "overview": overview,
         "suggestions": suggestions,
         "ranking": _without_suggestions(
-            selectors.recommendations_for(person, gaps=overview["gaps"], limit=5 + len(suggestions)), suggestions
+            selectors.recommendations_for(
+                person,
+                gaps=overview["gaps"],
+                exclude_course_ids=selectors.taken_courses(person),
+                limit=5 + len(suggestions),
+            ),
+            suggestions,
         ),
         "can_request": can_assess and person.is_active,
         "can_assess": can_assess,

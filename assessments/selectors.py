@@ -192,6 +192,22 @@ def gap_overview(person) -> dict:
     }
 
 
+# Which courses a person already took or has planned lives in devplans, which depends on this app;
+# devplans registers its reader here when it loads (DevplansConfig.ready), so the gaps panel can leave
+# those courses out without assessments importing devplans.
+_taken_course_readers = []
+
+
+def register_taken_courses(reader) -> None:
+    """reader(person) -> course ids the person already took or has planned."""
+    if reader not in _taken_course_readers:
+        _taken_course_readers.append(reader)
+
+
+def taken_courses(person) -> set[int]:
+    return {course_id for reader in _taken_course_readers for course_id in reader(person)}
+
+
 def recommendations_for(
     person, *, gaps: list[SkillResult], exclude_course_ids=(), outcomes=None, limit: int | None = 5
 ) -> Ranking:

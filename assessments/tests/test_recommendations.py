@@ -128,7 +128,7 @@ def test_the_gaps_panel_query_count_does_not_grow_with_the_catalog(client, org, 
     for i in range(size):
         _course(["delegation", "feedback"][i % 2], 1, 4, duration_minutes=10 + i)
     client.force_login(org.manager)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]), headers={"HX-Request": "1"})
     assert len(response.context["ranking"].recommendations) == min(size, 5)
 
@@ -147,3 +147,17 @@ def test_a_course_ld_suggested_is_listed_once_and_still_covers_its_gap(client, o
     assert [r.course.course_id for r in response.context["ranking"].recommendations] == [other.pk]
     assert response.context["ranking"].uncovered == []
     assert response.content.decode().count("Delegating in 45 minutes") == 1
+
+
+def test_courses_already_in_a_plan_are_not_recommended_again(client, org):
+    from devplans.services import plans
+
+    _gaps(org, delegation=(1, 3, 18))
+    planned = _course("delegation", title="Already planned")
+    _course("delegation", title="Still to try")
+    plan = plans.create_plan(person=org.employee_person, by=org.manager)
+    plans.add_learning_item(plan=plan, by=org.manager, course=planned)
+    assert selectors.taken_courses(org.employee_person) == {planned.pk}
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).content.decode()
+    assert "Still to try" in body and "Already planned" not in body
