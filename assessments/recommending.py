@@ -90,6 +90,8 @@ class Recommendation(NamedTuple):
 class Ranking(NamedTuple):
     recommendations: list[Recommendation]
     uncovered: list[Gap]
+    # Gaps whose only fitting courses the person already took or has planned: nothing new to offer.
+    planned: tuple[Gap, ...] = ()
 
 
 def coverage(gap: Gap, skill: SkillRange) -> float:
@@ -167,9 +169,15 @@ def rank_courses(
     outcomes = outcomes or {}
     preferred = frozenset(preferred_formats)
     covered: set[str] = set()
+    covered_by_excluded: set[str] = set()
     candidates = []
     for course in courses:
-        if not course.is_active or course.course_id in excluded:
+        if not course.is_active:
+            continue
+        if course.course_id in excluded:
+            covered_by_excluded.update(
+                s.skill_key for s in course.skills if s.skill_key in by_skill and coverage(by_skill[s.skill_key], s) > 0
+            )
             continue
         outcome = outcomes.get(course.course_id)
         fits = []
@@ -200,7 +208,13 @@ def rank_courses(
                 also_builds=also,
             )
         )
-    uncovered = sorted(
-        (g for g in gaps if g.skill_key not in covered), key=lambda g: (-g.priority, -(g.target - g.level))
+
+    def biggest_first(g):
+        return (-g.priority, -(g.target - g.level))
+
+    left = [g for g in gaps if g.skill_key not in covered]
+    return Ranking(
+        recommendations=recommendations,
+        uncovered=sorted((g for g in left if g.skill_key not in covered_by_excluded), key=biggest_first),
+        planned=tuple(sorted((g for g in left if g.skill_key in covered_by_excluded), key=biggest_first)),
     )
-    return Ranking(recommendations=recommendations, uncovered=uncovered)

@@ -144,9 +144,9 @@ def gap_overview(person) -> dict:
     rows: per skill, the manager's result beside the latest self-assessment's level.
     """
     history = list(
-        submitted_assessments_of(person, kind=Assessment.Kind.MANAGER).select_related("assessor", "role_profile")[
-            :HISTORY_LENGTH
-        ]
+        submitted_assessments_of(person, kind=Assessment.Kind.MANAGER).select_related(
+            "assessor__person", "role_profile"
+        )[:HISTORY_LENGTH]
     )
     latest_self = submitted_assessments_of(person, kind=Assessment.Kind.SELF).select_related("role_profile").first()
     wanted = [a.pk for a in history] + ([latest_self.pk] if latest_self else [])
@@ -215,7 +215,8 @@ def recommendations_for(
 
     gaps: the SkillResults with a gap (gap_overview's "gaps"); exclude_course_ids: courses the person
     already took or has planned; outcomes: follow-up results by course id (Outcome), once there are any.
-    Only active courses whose skill (matched by key, so any rubric version) fits a gap are read.
+    Only active courses whose skill (matched by key, so any rubric version) fits a gap are read; excluded
+    ones too, so that a gap they cover is reported as planned rather than as having no course.
     """
     wanted = [
         Gap(skill_key=r.skill.key, skill_name=r.skill.name, level=r.level, target=r.target, priority=r.priority)
@@ -224,26 +225,22 @@ def recommendations_for(
     ]
     if not wanted:
         return Ranking(recommendations=[], uncovered=[])
-    links = (
-        CourseSkill.objects.filter(
-            skill__key__in={g.skill_key for g in wanted},
-            course__is_active=True,
-            level_from__lte=max(g.level for g in wanted),
-            level_to__gt=min(g.level for g in wanted),
-        )
-        .exclude(course_id__in=list(exclude_course_ids))
-        .values_list(
-            "course_id",
-            "skill__key",
-            "level_from",
-            "level_to",
-            "course__title",
-            "course__format",
-            "course__duration_minutes",
-            "course__is_self_paced",
-            "course__cost",
-            "course__currency",
-        )
+    links = CourseSkill.objects.filter(
+        skill__key__in={g.skill_key for g in wanted},
+        course__is_active=True,
+        level_from__lte=max(g.level for g in wanted),
+        level_to__gt=min(g.level for g in wanted),
+    ).values_list(
+        "course_id",
+        "skill__key",
+        "level_from",
+        "level_to",
+        "course__title",
+        "course__format",
+        "course__duration_minutes",
+        "course__is_self_paced",
+        "course__cost",
+        "course__currency",
     )
     labels = dict(Course.Format.choices)
     skills: dict[int, list[SkillRange]] = {}

@@ -14,7 +14,7 @@ from . import selectors
 from .forms import CommentForm, FeedbackForm, RecordCheckinForm, RescheduleForm
 from .models import CheckIn
 from .services import checkins
-from .services.timeline import StaleEdit
+from .services.timeline import StaleEdit, show
 from .view_helpers import attempt, back_to, form_page, what_changed
 
 
@@ -158,7 +158,7 @@ def reschedule_checkin(request, pk):
             "action": reverse("devplans:reschedule_checkin", args=[checkin.pk]),
             "submit": "Move the check-in",
         },
-        success=lambda moved: f"Check-in moved to {moved.scheduled_for:%d %b %Y}.",
+        success=lambda moved: f"Check-in moved to {show(moved.scheduled_for)}.",
         redirect_to=back_to(request, plan, "checkins"),
         current_version=lambda: _checkin_version(request, checkin),
     )

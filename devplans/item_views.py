@@ -23,6 +23,7 @@ from .forms import (
 )
 from .models import LearningItem
 from .services import items, plans
+from .services.timeline import show
 from .view_helpers import (
     attempt,
     back_to,
@@ -165,7 +166,7 @@ def postpone_learning_item(request, plan_pk, pk):
 
     def postponed(result):
         moved, replacement = result
-        text = f"“{moved.course.title}” moved to {moved.due_on:%d %b %Y}."
+        text = f"“{moved.course.title}” moved to {show(moved.due_on)}."
         return text + (f" In the meantime: “{replacement.course.title}”." if replacement else "")
 
     return attempt(

@@ -9,6 +9,7 @@ the person); the person confirms, marks work done and reflects.
 from datetime import date, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import formats
 
 from assessments.models import Skill
 from catalog.models import Course, CourseSkill
@@ -108,6 +109,11 @@ def alternatives_for(item: LearningItem, *, limit: int = 5) -> list[Course]:
     )
 
 
+def _day(day: date) -> str:
+    """A date as the pages write it in running text, e.g. "9 Jan"."""
+    return formats.date_format(day, "j M")
+
+
 # --- what is due ---------------------------------------
 
 
@@ -129,10 +135,10 @@ def agenda(plan: Plan, *, today: date, goals=None, learning=None, practice=None)
     sections = [
         (
             "Overdue",
-            [f"{i.course.title} (course, due {i.due_on:%d %b})" for i in _overdue(learning, today)]
-            + [f"{p.description} (practice, due {p.due_on:%d %b})" for p in _overdue(practice, today)]
+            [f"{i.course.title} (course, due {_day(i.due_on)})" for i in _overdue(learning, today)]
+            + [f"{p.description} (practice, due {_day(p.due_on)})" for p in _overdue(practice, today)]
             + [
-                f"Goal: {g.skill.name} (due {g.due_on:%d %b})"
+                f"Goal: {g.skill.name} (due {_day(g.due_on)})"
                 for g in goals
                 if g.due_on < today and g.progress != Goal.Progress.ACHIEVED
             ],
@@ -142,7 +148,7 @@ def agenda(plan: Plan, *, today: date, goals=None, learning=None, practice=None)
         (
             "Goals due soon",
             [
-                f"{g.skill.name}: {g.outcome} (due {g.due_on:%d %b})"
+                f"{g.skill.name}: {g.outcome} (due {_day(g.due_on)})"
                 for g in goals
                 if today <= g.due_on <= horizon and g.progress != Goal.Progress.ACHIEVED
             ],
@@ -167,17 +173,17 @@ def next_steps(plan: Plan, *, user, today: date, goals, learning, practice, chec
             steps.append({"text": f"Waiting for {plan.person.full_name} to confirm the plan", "anchor": "agreement"})
     for item in _overdue(learning, today):
         steps.append(
-            {"text": f"Overdue: {item.course.title} (due {item.due_on:%d %b})", "anchor": f"learning-{item.pk}"}
+            {"text": f"Overdue: {item.course.title} (due {_day(item.due_on)})", "anchor": f"learning-{item.pk}"}
         )
     for item in _overdue(practice, today):
         steps.append(
-            {"text": f"Overdue: {item.description} (due {item.due_on:%d %b})", "anchor": f"practice-{item.pk}"}
+            {"text": f"Overdue: {item.description} (due {_day(item.due_on)})", "anchor": f"practice-{item.pk}"}
         )
     if own:
         for item in learning:
             if item.status in (LearningItem.Status.PLANNED, LearningItem.Status.IN_PROGRESS):
                 verb = "Finish" if item.status == LearningItem.Status.IN_PROGRESS else "Start"
-                when = f" by {item.due_on:%d %b}" if item.due_on else ""
+                when = f" by {_day(item.due_on)}" if item.due_on else ""
                 steps.append({"text": f"{verb} {item.course.title}{when}", "anchor": f"learning-{item.pk}"})
         for item in practice:
             if item.status == PracticeItem.Status.IN_PROGRESS and not item.reflection:
@@ -197,7 +203,7 @@ def next_steps(plan: Plan, *, user, today: date, goals, learning, practice, chec
             if item.awaits_feedback:
                 steps.append({"text": f"Give feedback on “{item.description}”", "anchor": f"practice-{item.pk}"})
     if checkin is not None and checkin.scheduled_for <= today and not own:
-        steps.insert(0, {"text": f"Hold the check-in due {checkin.scheduled_for:%d %b}", "anchor": "checkins"})
+        steps.insert(0, {"text": f"Hold the check-in due {_day(checkin.scheduled_for)}", "anchor": "checkins"})
     # Keep the order, drop repeats (an overdue course is also one to finish).
     seen, unique = set(), []
     for step in steps:

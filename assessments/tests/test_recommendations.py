@@ -53,13 +53,14 @@ def test_courses_for_the_persons_gaps_are_ranked_with_reasons(org):
     assert ranking.uncovered == []
 
 
-def test_retired_and_excluded_courses_are_not_read(org):
+def test_retired_and_excluded_courses_are_not_recommended(org):
     gaps = _gaps(org, delegation=(1, 3, 18))
     _course("delegation", is_active=False)
     planned = _course("delegation")
     ranking = selectors.recommendations_for(org.employee_person, gaps=gaps, exclude_course_ids=[planned.pk])
     assert ranking.recommendations == []
-    assert [g.skill_key for g in ranking.uncovered] == ["delegation"]
+    assert ranking.uncovered == []
+    assert [g.skill_key for g in ranking.planned] == ["delegation"]
 
 
 def test_a_course_mapped_to_the_same_skill_in_an_older_rubric_still_counts(org):
@@ -161,3 +162,16 @@ def test_courses_already_in_a_plan_are_not_recommended_again(client, org):
     client.force_login(org.manager)
     body = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).content.decode()
     assert "Still to try" in body and "Already planned" not in body
+    assert "No active course" not in body
+
+
+def test_a_gap_whose_courses_are_all_planned_says_so(client, org):
+    from devplans.services import plans
+
+    _gaps(org, delegation=(1, 3, 18))
+    plan = plans.create_plan(person=org.employee_person, by=org.manager)
+    plans.add_learning_item(plan=plan, by=org.manager, course=_course("delegation", title="The only one"))
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).content.decode()
+    assert "No active course" not in body
+    assert "already in a plan or taken" in body

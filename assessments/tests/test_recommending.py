@@ -133,9 +133,10 @@ def test_a_skill_with_no_course_is_reported_as_uncovered():
     assert ranking.uncovered == [DELEGATION]
 
 
-def test_a_skill_whose_only_course_was_taken_is_uncovered():
+def test_a_skill_whose_only_course_was_taken_is_planned_not_uncovered():
     ranking = rank_courses([DELEGATION], [course(1, ("delegation", 1, 3))], exclude=[1])
-    assert ranking.uncovered == [DELEGATION]
+    assert ranking.recommendations == []
+    assert ranking.uncovered == [] and ranking.planned == (DELEGATION,)
 
 
 def test_no_gaps_means_no_recommendations():

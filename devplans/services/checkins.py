@@ -17,7 +17,7 @@ from devplans.models import CheckIn, Feedback, Goal, GoalProgress, Plan, PlanEve
 from people.models import Person
 
 from .plans import activate, require_manager, require_open
-from .timeline import bump, lock, name_of, record
+from .timeline import bump, lock, name_of, record, show
 
 
 def schedule_checkin(*, plan: Plan, by, on) -> CheckIn:
@@ -34,7 +34,7 @@ def schedule_checkin(*, plan: Plan, by, on) -> CheckIn:
         plan,
         by=by,
         kind=PlanEvent.Kind.CHECKIN_SCHEDULED,
-        summary=f"Check-in scheduled for {on:%d %b %Y}.",
+        summary=f"Check-in scheduled for {show(on)}.",
         row=checkin,
     )
     return checkin
@@ -59,9 +59,9 @@ def reschedule_checkin(*, checkin: CheckIn, by, expected_version: int, on) -> Ch
         checkin.plan,
         by=by,
         kind=PlanEvent.Kind.CHECKIN_SCHEDULED,
-        summary=f"{name_of(by)} moved the check-in to {on:%d %b %Y}.",
+        summary=f"{name_of(by)} moved the check-in to {show(on)}.",
         row=checkin,
-        changes=[["Date", f"{before:%d %b %Y}", f"{on:%d %b %Y}"]],
+        changes=[["Date", f"{show(before)}", f"{show(on)}"]],
     )
     return checkin
 
@@ -122,7 +122,7 @@ def record_checkin(
         plan,
         by=by,
         kind=PlanEvent.Kind.CHECKIN_HELD,
-        summary=f"Check-in held on {held_on:%d %b %Y}: {checkin.manager_feedback}",
+        summary=f"Check-in held on {show(held_on)}: {checkin.manager_feedback}",
         row=checkin,
         changes=[[goals[g].skill.name, "", Goal.Progress(v).label] for g, (v, _) in progress.items()],
     )
@@ -147,7 +147,7 @@ def comment_on_checkin(*, checkin: CheckIn, by, expected_version: int, comment: 
         checkin.plan,
         by=by,
         kind=PlanEvent.Kind.REFLECTION,
-        summary=f"{name_of(by)} commented on the check-in of {checkin.held_on:%d %b %Y}: {checkin.employee_comment}",
+        summary=f"{name_of(by)} commented on the check-in of {show(checkin.held_on)}: {checkin.employee_comment}",
         row=checkin,
     )
     return checkin

@@ -9,7 +9,7 @@ from devplans import selectors
 from devplans.models import LearningItem, PlanEvent, PracticeItem
 
 from .plans import activate, add_learning_item, check_due_date, require_manager, require_open
-from .timeline import bump, lock, name_of, record
+from .timeline import bump, lock, name_of, record, show
 
 # What the person may set on their own courses; the manager may set any status.
 OWNER_LEARNING_STATUSES = {LearningItem.Status.PLANNED, LearningItem.Status.IN_PROGRESS, LearningItem.Status.COMPLETED}
@@ -78,10 +78,10 @@ def postpone_learning_item(
         plan,
         by=by,
         kind=PlanEvent.Kind.LEARNING_CHANGED,
-        summary=f"{name_of(by)} postponed “{item.course.title}” to {until:%d %b %Y}."
+        summary=f"{name_of(by)} postponed “{item.course.title}” to {show(until)}."
         + (f" {item.postponed_reason}" if item.postponed_reason else ""),
         row=item,
-        changes=[["Do by", before.strftime("%d %b %Y") if before else "—", until.strftime("%d %b %Y")]],
+        changes=[["Do by", show(before), show(until)]],
     )
     replacement = None
     if alternative is not None:
