@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -79,17 +78,16 @@ def team(request):
         "sort": data.get("sort") or "name",
     }
     chain = params["scope"] == "chain"
-    people = dashboard.team_dashboard(
+    page, counts = dashboard.team_page(
         request.user,
         chain=chain,
         search=params["q"],
         plan=params["plan"],
         action=params["action"],
         sort=params["sort"],
+        number=data.get("page") or 1,
+        per_page=settings.TEAM_PAGE_SIZE,
     )
-    page = Paginator(people, settings.TEAM_PAGE_SIZE).get_page(data.get("page") or 1)
-    page.object_list = dashboard.fill_rows(list(page.object_list))
-    counts = dashboard.action_counts(request.user, chain=chain, search=params["q"])
     summary = [
         {
             "text": (one if counts[key] == 1 else many).format(n=counts[key]),
