@@ -135,6 +135,8 @@ class OutboundEmail(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # A calendar invite (iCalendar text) sent with the e-mail as invite.ics, e.g. for a check-in.
+    ics = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

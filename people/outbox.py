@@ -59,6 +59,65 @@ def render_email(name: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
+@dataclass(frozen=True)
+class Email:
+    """One e-mail to record (see record_emails)."""
+
+    key: str
+    kind: str
+    to: str
+    subject: str
+    body: str
+    recipient_id: int | None = None
+    ics: str = ""
+
+
+# How many recorded e-mails one send task takes, over one connection to the mail server.
+SEND_BATCH = 100
+
+
+def record_emails(emails: list[Email]) -> list[int]:
+    """Record many e-mails at once (one INSERT per thousand, a key already there is skipped) and queue
+    the new ones in batches once the caller's transaction commits. Returns the ids of the rows added.
+
+    Call it inside the transaction that decided the e-mails are due: the rows and that decision
+    commit together, and a second run finds the keys already there and adds nothing.
+    """
+    if not emails:
+        return []
+    keys = [email.key[:200] for email in emails]
+    existing = set()
+    for start in range(0, len(keys), 5000):
+        existing.update(OutboundEmail.objects.filter(key__in=keys[start : start + 5000]).values_list("key", flat=True))
+    fresh = {}
+    for email in emails:
+        key = email.key[:200]
+        if key not in existing and key not in fresh:
+            fresh[key] = OutboundEmail(
+                key=key,
+                kind=email.kind[:40],
+                to=email.to,
+                subject=email.subject[:200],
+                body=email.body,
+                recipient_id=email.recipient_id,
+                ics=email.ics,
+            )
+    # ignore_conflicts: a run deciding the same e-mails at the same moment loses the race quietly.
+    OutboundEmail.objects.bulk_create(fresh.values(), batch_size=1000, ignore_conflicts=True)
+    added = []
+    fresh_keys = list(fresh)
+    for start in range(0, len(fresh_keys), 5000):
+        added.extend(
+            OutboundEmail.objects.filter(
+                key__in=fresh_keys[start : start + 5000], status=OutboundEmail.Status.PENDING
+            ).values_list("pk", flat=True)
+        )
+    added.sort()
+    for start in range(0, len(added), SEND_BATCH):
+        transaction.on_commit(partial(_queue_batch, added[start : start + SEND_BATCH]))
+    return added
+
+
 def record_email(*, key: str, kind: str, to: str, subject: str, body: str, recipient=None) -> OutboundEmail:
     """Record one e-mail under a unique key and queue it once the transaction commits.
 
@@ -88,6 +147,15 @@ def _queue(email_id: int) -> None:
         logger.warning("Could not queue e-mail %s; the sweep will send it", email_id, exc_info=True)
 
 
+def _queue_batch(email_ids: list[int]) -> None:
+    from .tasks import send_email_batch
+
+    try:
+        send_email_batch.delay(email_ids)
+    except Exception:  # broker unreachable: the rows stay pending for the sweep
+        logger.warning("Could not queue %s e-mails; the sweep will send them", len(email_ids), exc_info=True)
+
+
 def _claim(email_id: int) -> bool:
     """Take one pending row for sending: one conditional UPDATE, so only one worker ever gets it."""
     return bool(
@@ -100,6 +168,8 @@ def _claim(email_id: int) -> bool:
 def _deliver(email: OutboundEmail, connection=None) -> None:
     """Send one claimed row and record the outcome. Re-raises a mail server error after recording it."""
     message = mail.EmailMessage(subject=email.subject, body=email.body, to=[email.to], connection=connection)
+    if email.ics:
+        message.attach("invite.ics", email.ics, "text/calendar; method=REQUEST")
     try:
         message.send()
     except RETRYABLE_ERRORS as error:
@@ -130,6 +200,31 @@ def send_recorded_email(*, email_id: int) -> bool:
         return False
     _deliver(OutboundEmail.objects.get(pk=email_id))
     return True
+
+
+def send_recorded_emails(*, email_ids: list[int]) -> tuple[int, int]:
+    """Send a batch of recorded e-mails over one connection; each row is claimed first, so a row another
+    worker (or the sweep) took is left alone. Returns (sent, failed).
+
+    A mail server error puts the row back to pending (failed after MAX_ATTEMPTS) for the sweep; the
+    rest of the batch still goes out, over a fresh connection.
+    """
+    claimed = [pk for pk in email_ids if _claim(pk)]
+    sent = failed = 0
+    connection = mail.get_connection()
+    try:
+        for email in OutboundEmail.objects.filter(pk__in=claimed).order_by("pk"):
+            try:
+                _deliver(email, connection)
+            except Exception:
+                logger.warning("Could not send e-mail %s; the sweep will try again", email.pk, exc_info=True)
+                failed += 1
+                _close_quietly(connection)
+            else:
+                sent += 1
+    finally:
+        _close_quietly(connection)
+    return sent, failed
 
 
 @dataclass

@@ -46,3 +46,12 @@ def send_pending_emails() -> None:
     result = outbox.send_pending_emails()
     if result.sent or result.failed:
         logger.info("Outbox sweep: %s sent, %s failed", result.sent, result.failed)
+
+
+@shared_task(acks_late=True)
+def send_email_batch(email_ids: list[int]) -> None:
+    """Send a batch of recorded e-mails over one connection. Idempotent: each row is claimed before it is
+    sent, so a retried or duplicated task sends nothing twice; what fails is left to the sweep."""
+    sent, failed = outbox.send_recorded_emails(email_ids=email_ids)
+    if failed:
+        logger.info("E-mail batch: %s sent, %s failed (left for the sweep)", sent, failed)

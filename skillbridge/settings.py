@@ -215,7 +215,17 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE: dict = {
     # E-mails whose task was lost (broker down, worker died before it started) go out within a minute or two.
     "send-pending-emails": {"task": "people.tasks.send_pending_emails", "schedule": 60.0},
+    # Reminders, nudges, observation requests and digests due in any time zone where it is now morning.
+    "send-due-reminders": {"task": "devplans.tasks.send_due_reminders", "schedule": 15 * 60.0},
 }
+
+# --- Reminders (devplans/reminders.py) ------------------------------------
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)  # local hour from which a day's messages go out
+CHECKIN_REMINDER_DAYS = env.int("CHECKIN_REMINDER_DAYS", default=2)  # days before a check-in
+OBSERVATION_AFTER_DAYS = env.int("OBSERVATION_AFTER_DAYS", default=14)  # after a course is completed
+DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)  # 0 = Monday
+FOLLOW_UP_AFTER_DAYS = env.int("FOLLOW_UP_AFTER_DAYS", default=182)  # after a plan is agreed
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=30)  # how long a survey or observation link works
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

@@ -221,3 +221,46 @@ def test_the_command_sends_what_is_waiting_and_says_how_many():
     assert len(mail.outbox) == 1
     call_command("send_pending_emails", stdout=StringIO())
     assert len(mail.outbox) == 1
+
+
+def _emails(n, **extra):
+    from people.outbox import Email
+
+    return [
+        Email(key=f"bulk:{i}", kind="bulk", to=f"p{i}@example.com", subject=f"S{i}", body="B", **extra)
+        for i in range(n)
+    ]
+
+
+def test_record_emails_adds_each_key_once_and_queues_the_new_ones(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = outbox.record_emails(_emails(3))
+    assert len(first) == 3 and len(mail.outbox) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        again = outbox.record_emails(_emails(4))
+    assert len(again) == 1
+    assert OutboundEmail.objects.filter(kind="bulk").count() == 4
+    assert len(mail.outbox) == 4
+
+
+def test_a_batch_goes_out_over_one_connection_and_never_twice(db, monkeypatch):
+    opened = []
+    real = mail.get_connection
+
+    def counting(*args, **kwargs):
+        connection = real(*args, **kwargs)
+        opened.append(connection)
+        return connection
+
+    ids = outbox.record_emails(_emails(5))
+    monkeypatch.setattr(outbox.mail, "get_connection", counting)
+    assert outbox.send_recorded_emails(email_ids=ids) == (5, 0)
+    assert outbox.send_recorded_emails(email_ids=ids) == (0, 0)
+    assert len(mail.outbox) == 5 and len(opened) == 2  # one per call; the second had nothing to send
+
+
+def test_a_calendar_invite_is_attached(db):
+    ids = outbox.record_emails(_emails(1, ics="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
+    outbox.send_recorded_emails(email_ids=ids)
+    (name, content, mimetype) = mail.outbox[0].attachments[0]
+    assert name == "invite.ics" and "VCALENDAR" in content and mimetype.startswith("text/calendar")

@@ -1,0 +1,229 @@
+"""Reminders, nudges, observation requests and digests: due at the recipient's local morning, never twice."""
+
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core import mail
+from icalendar import Calendar
+
+from devplans import reminders
+from devplans.models import CheckIn, LearningItem
+from devplans.services import items, plans
+from people.models import OutboundEmail
+
+from .helpers import agreed_plan, course_for
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def at(year, month, day, hour=9, minute=0, zone=LONDON):
+    return datetime(year, month, day, hour, minute, tzinfo=zone)
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks, settings):
+    """One scheduler run at `now`, with the e-mails it queues sent (tasks run eagerly in tests).
+
+    The weekly digest goes out on Saturdays here (no test runs on one) unless a test says otherwise.
+    """
+    settings.DIGEST_WEEKDAY = 5
+
+    def go(now):
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders.send_due_reminders(now=now)
+
+    return go
+
+
+def _checkin_on(org, day):
+    plan, _ = agreed_plan(org)
+    checkin = plan.checkins.get()
+    CheckIn.objects.filter(pk=checkin.pk).update(scheduled_for=day)
+    return plan, checkin
+
+
+def _keys(kind):
+    return sorted(OutboundEmail.objects.filter(kind=kind).values_list("key", flat=True))
+
+
+# --- local mornings -----------------------------------------------------------------------------------
+
+
+def test_a_zone_is_due_from_the_reminder_hour_on_its_own_clock():
+    now = datetime(2027, 1, 4, 7, 59, tzinfo=UTC)  # 07:59 in London, 16:59 in Tokyo, 02:59 in New York
+    mornings = reminders.local_mornings(now, ["Europe/London", "Asia/Tokyo", "America/New_York"])
+    assert mornings == {"Asia/Tokyo": date(2027, 1, 4)}
+    mornings = reminders.local_mornings(now + timedelta(minutes=1), ["Europe/London", "Asia/Tokyo"])
+    assert mornings == {"Europe/London": date(2027, 1, 4), "Asia/Tokyo": date(2027, 1, 4)}
+
+
+def test_an_unknown_zone_is_left_out():
+    assert reminders.local_mornings(datetime(2027, 1, 4, 12, tzinfo=UTC), ["Mars/Olympus"]) == {}
+
+
+# --- check-in reminders ----------------------------------------------------------------------------------
+
+
+def test_both_sides_get_one_reminder_with_an_invite_two_days_ahead(org, run):
+    _, checkin = _checkin_on(org, date(2027, 1, 6))
+    run(at(2027, 1, 3))  # three days ahead: not yet
+    assert not mail.outbox
+    run(at(2027, 1, 4))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([org.employee.email, org.manager.email])
+    message = next(m for m in mail.outbox if m.to == [org.employee.email])
+    assert "Kate Morgan" in message.subject and "Wednesday 6 January" in message.subject
+    assert f"/checkins/{checkin.pk}/" in message.body
+    (name, content, mimetype) = message.attachments[0]
+    assert name == "invite.ics" and mimetype.startswith("text/calendar")
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == date(2027, 1, 6)
+    assert {str(a) for a in event.get("attendee")} == {f"mailto:{org.employee.email}", f"mailto:{org.manager.email}"}
+
+
+def test_running_again_the_same_day_or_the_next_sends_nothing_more(org, run):
+    _checkin_on(org, date(2027, 1, 6))
+    for now in (at(2027, 1, 4), at(2027, 1, 4, 9, 15), at(2027, 1, 5), at(2027, 1, 6)):
+        run(now)
+    assert len(mail.outbox) == 2
+    assert len(_keys("checkin_reminder")) == 2
+
+
+def test_a_moved_checkin_is_reminded_again_for_its_new_day(org, run):
+    _, checkin = _checkin_on(org, date(2027, 1, 6))
+    run(at(2027, 1, 5))
+    CheckIn.objects.filter(pk=checkin.pk).update(scheduled_for=date(2027, 1, 8), version=2)
+    run(at(2027, 1, 6))
+    assert len(mail.outbox) == 4
+    invite = Calendar.from_ical(mail.outbox[-1].attachments[0][1]).walk("VEVENT")[0]
+    assert invite.decoded("dtstart") == date(2027, 1, 8) and invite.get("sequence") == 2
+
+
+def test_each_side_is_reminded_in_their_own_time_zone(org, run):
+    org.employee_person.time_zone = "Asia/Tokyo"
+    org.employee_person.save()
+    _checkin_on(org, date(2027, 1, 6))
+    run(datetime(2027, 1, 4, 0, 30, tzinfo=UTC))  # 09:30 in Tokyo, 00:30 in London
+    assert [m.to[0] for m in mail.outbox] == [org.employee.email]
+    run(datetime(2027, 1, 4, 8, 30, tzinfo=UTC))  # 08:30 in London
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([org.employee.email, org.manager.email])
+
+
+def test_held_or_ended_plans_get_no_reminder(org, run):
+    plan, _ = _checkin_on(org, date(2027, 1, 6))
+    plans.end_plan(plan=plan, by=org.manager, status="closed", reason="Moved team")
+    run(at(2027, 1, 5))
+    assert not mail.outbox
+
+
+# --- daylight saving ---------------------------------------------------------------------------------------
+
+
+def _every_quarter_hour(run, start, hours):
+    """Run the scheduler every 15 minutes for `hours` from `start` (UTC); returns the times of the runs
+    that recorded check-in reminders."""
+    times = [start + timedelta(minutes=15 * n) for n in range(hours * 4)]
+    seen = []
+    for now in times:
+        reminders_so_far = OutboundEmail.objects.filter(kind="checkin_reminder")
+        before = reminders_so_far.count()
+        run(now)
+        if reminders_so_far.count() > before:
+            seen.append(now)
+    return seen
+
+
+def test_the_spring_forward_hour_does_not_skip_a_message(org, run, settings):
+    # 28 March 2027: London's clocks jump from 01:00 to 02:00; the local hour 01:xx never happens.
+    settings.REMINDER_HOUR = 1
+    _checkin_on(org, date(2027, 3, 30))  # the reminder window opens on the 28th
+    sent_at = _every_quarter_hour(run, datetime(2027, 3, 27, 12, tzinfo=UTC), 36)
+    assert len(_keys("checkin_reminder")) == 2
+    assert sent_at == [datetime(2027, 3, 28, 1, 0, tzinfo=UTC)]  # 02:00 BST, the first local time past 01:00
+
+
+def test_the_fall_back_hour_does_not_send_twice(org, run, settings):
+    # 25 October 2026: London's 01:00-02:00 happens twice (BST, then GMT).
+    settings.REMINDER_HOUR = 1
+    _checkin_on(org, date(2026, 10, 27))
+    sent_at = _every_quarter_hour(run, datetime(2026, 10, 24, 12, tzinfo=UTC), 36)
+    assert len(_keys("checkin_reminder")) == 2
+    assert sent_at == [datetime(2026, 10, 25, 0, 0, tzinfo=UTC)]  # 01:00 BST; the repeated 01:00 GMT adds nothing
+    assert len([m for m in mail.outbox if m.attachments]) == 2
+
+
+# --- overdue check-ins -------------------------------------------------------------------------------------------
+
+
+def test_an_overdue_checkin_nudges_the_manager_once_a_week(org, run):
+    _checkin_on(org, date(2027, 1, 4))  # a Monday
+    run(at(2027, 1, 4))
+    assert _keys("checkin_overdue") == []
+    run(at(2027, 1, 5))
+    run(at(2027, 1, 8))
+    assert len(_keys("checkin_overdue")) == 1
+    nudge = next(m for m in mail.outbox if "overdue" in m.subject)
+    assert nudge.to == [org.manager.email] and "1 day overdue" in nudge.subject
+    run(at(2027, 1, 11))
+    assert len(_keys("checkin_overdue")) == 2
+
+
+# --- observation requests --------------------------------------------------------------------------------------------
+
+
+def test_the_manager_is_asked_for_observations_two_weeks_after_a_course(org, run, time_machine):
+    time_machine.move_to(at(2027, 1, 4), tick=False)
+    plan, _ = agreed_plan(org)
+    item = plans.add_learning_item(plan=plan, by=org.manager, course=course_for("delegation", title="Delegation 101"))
+    items.set_learning_status(item=item, by=org.employee, expected_version=1, status="completed", note="Outcomes")
+    run(at(2027, 1, 17))
+    assert _keys("observation_request") == []
+    run(at(2027, 1, 18))
+    run(at(2027, 1, 19))
+    (request,) = [m for m in mail.outbox if m.subject.startswith("What change")]
+    assert request.to == [org.manager.email]
+    assert "Delegation 101" in request.subject and "Outcomes" in request.body
+    assert f"#learning-{item.pk}" in request.body
+
+
+def test_no_observation_request_once_the_manager_has_written_one(org, run, time_machine):
+    time_machine.move_to(at(2027, 1, 4), tick=False)
+    plan, _ = agreed_plan(org)
+    item = plans.add_learning_item(plan=plan, by=org.manager, course=course_for("delegation"))
+    items.set_learning_status(item=item, by=org.employee, expected_version=1, status="completed")
+    items.record_observation(item=item, by=org.manager, text="Hands over more")
+    run(at(2027, 2, 1))
+    assert _keys("observation_request") == []
+    assert LearningItem.objects.get().observed_at is not None
+
+
+# --- weekly digest ---------------------------------------------------------------------------------------------------
+
+
+def test_managers_get_a_digest_on_monday_with_what_is_due(org, run, settings):
+    settings.DIGEST_WEEKDAY = 0
+    _checkin_on(org, date(2027, 1, 6))
+    run(at(2027, 1, 3))  # Sunday
+    assert _keys("weekly_digest") == []
+    run(at(2027, 1, 4))  # Monday
+    run(at(2027, 1, 4, 15))
+    (digest,) = [m for m in mail.outbox if m.subject.startswith("Your team this week")]
+    assert digest.to == [org.manager.email]
+    assert "Brian Walsh, Wednesday 6 Jan" in digest.body
+    assert _keys("weekly_digest") == [f"digest:{org.manager.pk}:2027-W01"]
+
+
+def test_a_manager_with_nothing_due_gets_no_digest(org, run, settings):
+    settings.DIGEST_WEEKDAY = 0
+    run(at(2027, 1, 4))
+    assert _keys("weekly_digest") == []
+
+
+def test_the_digest_lists_plans_to_agree(org, run, settings):
+    settings.DIGEST_WEEKDAY = 0
+    plans.create_plan(person=org.employee_person, by=org.manager)
+    run(at(2027, 1, 4))
+    (digest,) = [m for m in mail.outbox if m.subject.startswith("Your team this week")]
+    assert "Plans to agree:\n- Brian Walsh (revision 1)" in digest.body
