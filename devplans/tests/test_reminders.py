@@ -227,3 +227,28 @@ def test_the_digest_lists_plans_to_agree(org, run, settings):
     run(at(2027, 1, 4))
     (digest,) = [m for m in mail.outbox if m.subject.startswith("Your team this week")]
     assert "Plans to agree:\n- Brian Walsh (revision 1)" in digest.body
+
+
+# --- the invite itself ---------------------------------------------------------------------------------------------
+
+
+def test_the_invite_is_valid_icalendar_with_escaping_and_folding():
+    from devplans.calendar_invite import checkin_invite
+
+    name = "Zoë O'Brien-Łukasiewicz, Head of Ünusually Long Department Names; Europe"
+    text = checkin_invite(
+        uid="checkin-1-2@skillbridge",
+        sequence=3,
+        day=date(2027, 3, 30),
+        summary=f"Development check-in: {name} and Kate",
+        description="The agenda: https://skillbridge.example.com/checkins/2/\nBring notes, please; thanks",
+        organizer=("Kate Morgan", "kate@example.com"),
+        attendees=[(name, "zoe@example.com"), ("Kate Morgan", "kate@example.com")],
+    )
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    event = Calendar.from_ical(text).walk("VEVENT")[0]
+    assert str(event.get("summary")) == f"Development check-in: {name} and Kate"
+    assert str(event.get("description")).endswith("Bring notes, please; thanks")
+    assert event.decoded("dtstart") == date(2027, 3, 30) and event.decoded("dtend") == date(2027, 3, 31)
+    assert event.get("sequence") == 3
+    assert [a.params["CN"] for a in event.get("attendee")] == [name, "Kate Morgan"]
