@@ -19,7 +19,7 @@ from assessments.models import Assessment
 from assessments.selectors import current_rubric
 from assessments.services.rubric import start_draft
 from catalog.models import Course, CourseImport, LearningRequest
-from people.models import OrgImport
+from people.models import OrgImport, OutboundEmail
 
 ROLES = ["anonymous", "employee", "other_employee", "manager", "other_manager", "ld", "hr", "admin"]
 
@@ -59,6 +59,8 @@ MATRIX = {
         _only({"employee", "manager", "hr", "admin"}, others=404),
     ),
     "people:org_import": ("get", None, _only({"hr", "admin"})),
+    "people:outbox": ("get", None, _only({"ld", "admin"})),
+    "people:outbox_retry": ("post", lambda org: {"pk": org.failed_email.pk}, _only({"admin"}, status=302)),
     "people:org_import_detail": ("get", lambda org: {"pk": org.org_import.pk}, _only({"hr", "admin"})),
     "devplans:my_plan": ("get", None, _everyone(200)),
     "devplans:set_preferred_formats": (
@@ -278,6 +280,9 @@ def test_every_url_has_a_row_in_the_matrix():
 @pytest.fixture
 def world(org):
     org.org_import = OrgImport.objects.create(uploaded_by=org.hr, file_name="org.csv", content=b"x")
+    org.failed_email = OutboundEmail.objects.create(
+        key="matrix:1", kind="request_new", to="x@example.com", subject="s", body="b", status="failed"
+    )
     org.learning_request = LearningRequest.objects.create(
         person=org.employee_person, requested_by=org.manager, note="Help with delegation"
     )
