@@ -167,6 +167,7 @@ def gaps(request, pk):
                 person,
                 gaps=overview["gaps"],
                 exclude_course_ids=selectors.taken_courses(person),
+                outcomes=selectors.course_outcomes(),
                 limit=5 + len(suggestions),
             ),
             suggestions,

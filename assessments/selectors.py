@@ -208,6 +208,23 @@ def taken_courses(person) -> set[int]:
     return {course_id for reader in _taken_course_readers for course_id in reader(person)}
 
 
+# Follow-up survey outcomes by course (devplans) feed the ranking's measured effectiveness the same way.
+_outcome_readers = []
+
+
+def register_course_outcomes(reader) -> None:
+    """reader() -> {course id: recommending.Outcome}."""
+    if reader not in _outcome_readers:
+        _outcome_readers.append(reader)
+
+
+def course_outcomes() -> dict:
+    outcomes = {}
+    for reader in _outcome_readers:
+        outcomes.update(reader())
+    return outcomes
+
+
 def recommendations_for(
     person, *, gaps: list[SkillResult], exclude_course_ids=(), outcomes=None, limit: int | None = 5
 ) -> Ranking:

@@ -182,3 +182,52 @@ class PlanRevisionAdmin(ReadOnlyAdmin):
     list_display = ["plan", "number", "created_at", "manager_confirmed_at", "employee_confirmed_at"]
     search_fields = ["plan__person__full_name"]
     list_select_related = ["plan__person"]
+
+
+# --- follow-up surveys and observation requests -----------------------------------------------------------------------
+# Sent and answered through signed links (devplans/services/surveys.py). The admin shows them for support: a survey's
+# dates can be read here, and its answers are read-only history. The link itself is never shown.
+from .models import FollowUpSurvey, ObservationRequest, SurveyAnswer  # noqa: E402
+
+
+class SurveyAnswerInline(admin.TabularInline):
+    model = SurveyAnswer
+    extra = 0
+    fields = ["goal", "level_before", "level_now", "target_level", "outcome", "impact", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FollowUpSurvey)
+class FollowUpSurveyAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "role", "respondent", "created_at", "expires_at", "answered_at"]
+    list_filter = ["role", ("answered_at", admin.EmptyFieldListFilter)]
+    search_fields = ["plan__person__full_name", "respondent__email"]
+    list_select_related = ["plan__person", "respondent"]
+    exclude = ["nonce"]
+    date_hierarchy = "created_at"
+    inlines = [SurveyAnswerInline]
+
+
+@admin.register(SurveyAnswer)
+class SurveyAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["goal", "survey", "level_before", "level_now", "target_level", "outcome", "impact"]
+    list_filter = ["outcome", "impact", "survey__role"]
+    search_fields = ["survey__plan__person__full_name", "goal__skill__name", "comment"]
+    list_select_related = ["goal__skill", "survey__plan__person"]
+
+
+@admin.register(ObservationRequest)
+class ObservationRequestAdmin(ReadOnlyAdmin):
+    list_display = ["learning_item", "respondent", "created_at", "expires_at", "answered_at"]
+    list_filter = [("answered_at", admin.EmptyFieldListFilter)]
+    search_fields = ["learning_item__plan__person__full_name", "learning_item__course__title", "respondent__email"]
+    list_select_related = ["learning_item__course", "respondent"]
+    exclude = ["nonce"]
+    date_hierarchy = "created_at"
+
+
+# --- end of follow-up surveys and observation requests ----------------------------------------------------------------

@@ -6,9 +6,12 @@ class DevplansConfig(AppConfig):
     name = "devplans"
 
     def ready(self):
-        from assessments.selectors import register_taken_courses
+        from assessments.selectors import register_course_outcomes, register_taken_courses
 
         from .selectors import courses_in_plans
+        from .survey_selectors import course_outcomes
 
-        # Recommendations leave out courses already in someone's plans (see assessments.selectors).
+        # Recommendations leave out courses already in someone's plans, and rank by what follow-up
+        # surveys found each course did (see assessments.selectors).
         register_taken_courses(courses_in_plans)
+        register_course_outcomes(course_outcomes)

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 OPEN_STATUSES = ("draft", "agreed", "active")
@@ -377,6 +378,7 @@ class PlanEvent(models.Model):
         CHECKIN_HELD = "checkin_held", "Check-in held"
         FEEDBACK = "feedback", "Feedback"
         ENDED = "ended", "Plan ended"
+        SURVEY = "survey", "Follow-up survey answered"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -467,3 +469,133 @@ class TemplatePractice(models.Model):
 
     def __str__(self):
         return self.description
+
+
+# --- follow-up surveys and observation requests ---------------------------------------------------------------------
+# Both open from a signed, expiring, single-use link (devplans/services/surveys.py): the link carries the row's id and
+# its `nonce`, signed with django.core.signing, so a changed link is refused and a new nonce retires an old link;
+# `expires_at` decides expiry and `answered_at` makes it work once.
+
+
+class SignedLinkRequest(models.Model):
+    """What a request answered through a signed link has: who it is for, until when, and whether it was answered."""
+
+    # SET_NULL so erasing a person's account keeps the (anonymous) answers that count toward course effectiveness;
+    # a link without a respondent no longer opens.
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    nonce = models.CharField(max_length=43, help_text="Random; part of the signed link, so a new one retires it.")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None
+
+    def is_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at
+
+
+class FollowUpSurvey(SignedLinkRequest):
+    """Six months after a plan is agreed: does the manager (and, apart, the person) see the behaviours change?
+
+    One survey per plan per side; each has one SurveyAnswer per goal of the plan once answered.
+    """
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Manager"
+        EMPLOYEE = "employee", "Employee"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="surveys")
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "role"], name="one_survey_per_plan_per_side"),
+            models.CheckConstraint(condition=Q(role__in=("manager", "employee")), name="survey_role_known"),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="survey_expires_after"),
+        ]
+        indexes = [models.Index(fields=["answered_at", "expires_at"])]
+
+    def __str__(self):
+        return f"Follow-up survey ({self.get_role_display().lower()}) for plan {self.plan_id}"
+
+
+class SurveyAnswer(models.Model):
+    """One goal of a follow-up survey: how often the behaviours are seen now, against the original gap.
+
+    `frequencies` is {behaviour id (as text): 0-4, or null for not observed}; `level_now` is what
+    assessments/scoring.py makes of them. `level_before` and `target_level` are the gap the goal came from
+    (its SkillResult, else the goal's start and target level), kept so the answer reads as it was.
+    """
+
+    class Impact(models.TextChoices):
+        NONE = "none", "No business impact seen yet"
+        SOME = "some", "Some business impact"
+        CLEAR = "clear", "Clear business impact"
+
+    class Outcome(models.TextChoices):
+        GAP_CLOSED = "gap_closed", "Gap closed"
+        IMPROVED = "improved", "Improved"
+        NO_CHANGE = "no_change", "No change"
+
+    survey = models.ForeignKey(FollowUpSurvey, on_delete=models.CASCADE, related_name="answers")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="survey_answers")
+    source_result = models.ForeignKey(
+        "assessments.SkillResult", on_delete=models.SET_NULL, null=True, blank=True, related_name="survey_answers"
+    )
+    level_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=LEVEL_VALIDATORS)
+    target_level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    level_now = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    frequencies = models.JSONField(default=dict, blank=True)
+    impact = models.CharField("Business impact", max_length=10, choices=Impact.choices)
+    comment = models.TextField(blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+
+    class Meta:
+        ordering = ["survey_id", "goal__order", "goal_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "goal"], name="one_answer_per_goal_per_survey"),
+            models.CheckConstraint(condition=Q(level_now__gte=1, level_now__lte=4), name="answer_level_in_scale"),
+            models.CheckConstraint(
+                condition=Q(target_level__gte=1, target_level__lte=4), name="answer_target_in_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(level_before__isnull=True) | Q(level_before__gte=1, level_before__lte=4),
+                name="answer_level_before_in_scale",
+            ),
+            models.CheckConstraint(condition=Q(impact__in=("none", "some", "clear")), name="answer_impact_known"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=("gap_closed", "improved", "no_change")), name="answer_outcome_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.goal.skill}: {self.get_outcome_display().lower()} (level {self.level_now})"
+
+    @property
+    def is_improvement(self):
+        return self.outcome in (self.Outcome.GAP_CLOSED, self.Outcome.IMPROVED)
+
+
+class ObservationRequest(SignedLinkRequest):
+    """After a course is completed, the manager is asked through a signed link: “What change have you seen?”"""
+
+    learning_item = models.OneToOneField(LearningItem, on_delete=models.CASCADE, related_name="observation_request")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="observation_request_expires_after"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Observation request for learning item {self.learning_item_id}"

@@ -9,6 +9,8 @@ due today (local date) and records them in the outbox, in the same transaction a
 - a nudge to the manager for a check-in that is overdue (once per week while it stays overdue);
 - a request to the manager for observations ("what change have you seen?") OBSERVATION_AFTER_DAYS
   after a course was completed and while none is recorded (once per course);
+- FOLLOW_UP_AFTER_DAYS after a plan was agreed, the follow-up survey to the manager and to the person
+  (once per survey link);
 - a weekly digest for each manager, on DIGEST_WEEKDAY, of what is due (once per week).
 
 Every message has a unique key (kind, recipient, subject object, period), so a second run, a retried
@@ -34,8 +36,9 @@ from django.utils import timezone
 from people.models import Person
 from people.outbox import Email, absolute_url, existing_keys, record_emails, render_email
 
-from . import calendar_invite
-from .models import OPEN_STATUSES, CheckIn, LearningItem, Plan, PracticeItem
+from . import calendar_invite, survey_selectors
+from .models import OPEN_STATUSES, CheckIn, FollowUpSurvey, LearningItem, Plan, PracticeItem
+from .services import surveys
 
 
 def _setting(name, default):
@@ -267,29 +270,60 @@ def overdue_checkin_nudges(mornings: dict[str, date]) -> list[Candidate]:
 
 
 def observation_requests(mornings: dict[str, date]) -> list[Candidate]:
-    """To the manager, once, some days after the person completed a course and while no observation is in."""
+    """To the manager, once, some days after the person completed a course and while no observation is in.
+
+    The e-mail carries a signed, single-use link (devplans.services.surveys) that opens the question
+    without a password, for that manager only.
+    """
     after = timedelta(days=_setting("OBSERVATION_AFTER_DAYS", 14))
     items = (
         LearningItem.objects.filter(
             status=LearningItem.Status.COMPLETED, observed_at__isnull=True, plan__status__in=OPEN_STATUSES
         )
         .filter(_in_zones("plan__person__manager__", mornings, lambda day: Q(completed_on__lte=day - after)))
-        .select_related("course", "plan__person__user", "plan__person__manager__user")
+        .select_related("plan__person__manager")
     )
+    keys = {f"observation:{item.plan.person.manager.user_id}:{item.pk}": item for item in items}
+    known = existing_keys(list(keys))
+    candidates = []
+    for key, item in keys.items():
+        if key in known:
+            continue
+        request = surveys.create_observation_request(item=item)
+        candidates.append(
+            Candidate(
+                key=key,
+                kind="observation_request",
+                recipient=request.learning_item.plan.person.manager,
+                template="observation_request",
+                context=surveys.observation_invitation_context(request),
+            )
+        )
+    return candidates
+
+
+def follow_up_surveys(mornings: dict[str, date], *, now: datetime) -> list[Candidate]:
+    """FOLLOW_UP_AFTER_DAYS after a plan was agreed: a survey to the manager and one to the person, each
+    with a signed, single-use link that expires (SURVEY_LINK_DAYS), sent at the respondent's morning."""
+    for plan in survey_selectors.plans_due_for_follow_up(now=now).select_related("person__manager"):
+        surveys.create_follow_up_surveys(plan=plan, now=now)
+    due = (
+        FollowUpSurvey.objects.filter(answered_at__isnull=True, expires_at__gt=now, respondent__person__is_active=True)
+        .filter(_in_zones("respondent__person__", mornings, lambda day: Q()))
+        .select_related("respondent__person", "plan__person")
+    )
+    keyed = {f"survey:{survey.pk}:{survey.nonce}": survey for survey in due}
+    known = existing_keys(list(keyed))
     return [
         Candidate(
-            key=f"observation:{item.plan.person.manager.user_id}:{item.pk}",
-            kind="observation_request",
-            recipient=item.plan.person.manager,
-            template="observation_request",
-            context={
-                "item": item,
-                "person": item.plan.person,
-                "manager": item.plan.person.manager,
-                "link": absolute_url(item.plan.get_absolute_url() + f"#learning-{item.pk}"),
-            },
+            key=key,
+            kind="survey",
+            recipient=survey.respondent.person,
+            template="survey",
+            context=surveys.invitation_context(survey),
         )
-        for item in items
+        for key, survey in keyed.items()
+        if key not in known
     ]
 
 
@@ -361,6 +395,7 @@ RULES = {
     "checkin_reminder": checkin_reminders,
     "checkin_overdue": overdue_checkin_nudges,
     "observation_request": observation_requests,
+    "survey": follow_up_surveys,
     "weekly_digest": weekly_digests,
 }
 
@@ -375,5 +410,6 @@ def send_due_reminders(*, now: datetime | None = None) -> Run:
     for kind, rule in RULES.items():
         # The decision and the rows it records commit together: a crash between them loses nothing.
         with transaction.atomic():
-            run.add(kind, len(record_emails(_render(rule(mornings)))))
+            found = rule(mornings, now=now) if kind == "survey" else rule(mornings)
+            run.add(kind, len(record_emails(_render(found))))
     return run

@@ -11,6 +11,7 @@ urlpatterns = [
     path("my-plan/formats/", views.set_preferred_formats, name="set_preferred_formats"),
     path("", include("devplans.dashboard_urls")),
     path("plan-templates/", include("devplans.template_urls")),
+    path("", include("devplans.survey_urls")),
     # A person's plans: the panel on their page, starting one, feedback at any time.
     path("people/<int:person_pk>/plan-panel/", plan_views.person_plan_panel, name="person_plan_panel"),
     path("people/<int:person_pk>/plans/new/", plan_views.create_plan, name="create_plan"),

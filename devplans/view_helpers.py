@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Level
-from assessments.selectors import gap_overview, recommendations_for
+from assessments.selectors import course_outcomes, gap_overview, recommendations_for
 from catalog.selectors import courses_for
 
 from . import selectors
@@ -144,6 +144,7 @@ def recommended_courses(user, plan: Plan, goals, *, search: str = "") -> dict:
         person,
         gaps=overview["gaps"],
         exclude_course_ids=selectors.courses_in_plans(person),
+        outcomes=course_outcomes(),
         limit=RECOMMENDED_COURSES,
     )
     goal_for = {goal.skill.key: goal for goal in goals}

@@ -210,7 +210,7 @@ def test_gaps_query_count_is_the_same_for_1_and_20_past_assessments(
     client.force_login(org.manager)
     for _ in range(past):
         _submit(client, _new_draft(client, org), {"delegation": "bad"})
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]))
     assert len(response.context["overview"]["history"]) == min(past, selectors.HISTORY_LENGTH)
 

@@ -129,7 +129,7 @@ def test_the_gaps_panel_query_count_does_not_grow_with_the_catalog(client, org, 
     for i in range(size):
         _course(["delegation", "feedback"][i % 2], 1, 4, duration_minutes=10 + i)
     client.force_login(org.manager)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("assessments:gaps", args=[org.employee_person.pk]), headers={"HX-Request": "1"})
     assert len(response.context["ranking"].recommendations) == min(size, 5)
 
@@ -175,3 +175,12 @@ def test_a_gap_whose_courses_are_all_planned_says_so(client, org):
     body = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).content.decode()
     assert "No active course" not in body
     assert "already in a plan or taken" in body
+
+
+def test_follow_up_outcomes_reach_the_ranking_through_the_registered_reader(monkeypatch):
+    from assessments.recommending import Outcome
+    from devplans import survey_selectors
+
+    assert survey_selectors.course_outcomes in selectors._outcome_readers
+    monkeypatch.setattr(selectors, "_outcome_readers", [lambda: {7: Outcome(8, 10)}])
+    assert selectors.course_outcomes() == {7: Outcome(8, 10)}

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Assessment, Level, RoleProfile, Skill
-from assessments.selectors import current_rubric, gap_overview, recommendations_for, role_of
+from assessments.selectors import course_outcomes, current_rubric, gap_overview, recommendations_for, role_of
 from catalog.models import Course
 from devplans import selectors
 from devplans.models import Goal, LearningItem, Plan, PlanEvent, PlanRevision, PracticeItem
@@ -150,7 +150,11 @@ def create_plan_from_gaps(*, person: Person, by, goals: int = 3, courses: int = 
             start_level=result.level,
         )
     ranking = recommendations_for(
-        person, gaps=gaps, exclude_course_ids=selectors.courses_in_plans(person), limit=courses
+        person,
+        gaps=gaps,
+        exclude_course_ids=selectors.courses_in_plans(person),
+        outcomes=course_outcomes(),
+        limit=courses,
     )
     course_due = _today() + timedelta(weeks=DEFAULT_COURSE_WEEKS)
     chosen = Course.objects.in_bulk([r.course.course_id for r in ranking.recommendations])

@@ -185,7 +185,7 @@ def test_the_manager_is_asked_for_observations_two_weeks_after_a_course(org, run
     (request,) = [m for m in mail.outbox if m.subject.startswith("What change")]
     assert request.to == [org.manager.email]
     assert "Delegation 101" in request.subject and "Outcomes" in request.body
-    assert f"#learning-{item.pk}" in request.body
+    assert "/observations/" in request.body  # the signed, single-use link
 
 
 def test_no_observation_request_once_the_manager_has_written_one(org, run, time_machine):
@@ -252,3 +252,30 @@ def test_the_invite_is_valid_icalendar_with_escaping_and_folding():
     assert event.decoded("dtstart") == date(2027, 3, 30) and event.decoded("dtend") == date(2027, 3, 31)
     assert event.get("sequence") == 3
     assert [a.params["CN"] for a in event.get("attendee")] == [name, "Kate Morgan"]
+
+
+# --- follow-up surveys ---------------------------------------------------------------------------------------------
+
+
+def test_six_months_after_agreement_both_sides_get_a_survey_link_once(org, run, time_machine):
+    time_machine.move_to(at(2026, 7, 1), tick=False)
+    plan, _ = agreed_plan(org)
+    run(at(2026, 12, 29))  # 181 days on
+    assert _keys("survey") == []
+    run(at(2026, 12, 31))
+    run(at(2027, 1, 1))
+    assert len(_keys("survey")) == 2
+    links = [m for m in mail.outbox if "/surveys/" in m.body]
+    assert sorted(m.to[0] for m in links) == sorted([org.employee.email, org.manager.email])
+    assert plan.surveys.count() == 2
+
+
+def test_a_survey_waits_for_the_respondents_own_morning(org, run, time_machine):
+    time_machine.move_to(at(2026, 7, 1), tick=False)
+    agreed_plan(org)
+    org.employee_person.time_zone = "America/Los_Angeles"
+    org.employee_person.save()
+    run(datetime(2027, 1, 5, 9, tzinfo=UTC))  # 09:00 in London, 01:00 in Los Angeles
+    assert [m.to[0] for m in mail.outbox if "/surveys/" in m.body] == [org.manager.email]
+    run(datetime(2027, 1, 5, 16, tzinfo=UTC))  # 08:00 in Los Angeles
+    assert len([m for m in mail.outbox if "/surveys/" in m.body]) == 2

@@ -35,6 +35,7 @@ def _only(allowed, status=200, others=403):
 MANAGERS = {"manager", "other_manager"}
 CURATORS = {"ld", "hr", "admin"}
 READERS = {"employee", "manager", "hr", "admin"}
+LINK_FOR_KATE = {**dict.fromkeys(ROLES, 403), "anonymous": 200, "manager": 200}
 
 # name → (method, kwargs builder, {role: status})
 MATRIX = {
@@ -177,6 +178,9 @@ MATRIX = {
         lambda org: {"pk": org.checkin.pk},
         _only({"employee"}, status=400, others=404),
     ),
+    # Signed links issued to Kate: the link is the key (no login needed), but nobody else logged in may use it.
+    "devplans:survey": ("get", lambda org: {"token": org.survey_token}, LINK_FOR_KATE),
+    "devplans:observation": ("get", lambda org: {"token": org.observation_token}, LINK_FOR_KATE),
     # Plan templates: L&D, HR and admins curate; managers read the offered ones and apply them to their chain.
     "devplans:template_list": ("get", None, _only(MANAGERS | CURATORS)),
     "devplans:template_detail": ("get", lambda org: {"pk": org.template.pk}, _only(MANAGERS | CURATORS)),
@@ -311,7 +315,7 @@ def world(org):
 def _plans(org):
     """Brian's agreed plan with one of everything, and a plan template (all through the services)."""
     from devplans.models import PlanTemplate
-    from devplans.services import checkins, items, plans
+    from devplans.services import checkins, items, plans, surveys
     from devplans.tests.helpers import course_for, in_weeks, skill
 
     org.plan = plans.create_plan(person=org.employee_person, by=org.manager)
@@ -327,6 +331,9 @@ def _plans(org):
     org.checkin = org.plan.checkins.get()
     org.feedback = checkins.give_feedback(person=org.employee_person, by=org.manager, text="Good hand-over")
     items.set_learning_status(item=org.learning_item, by=org.employee, expected_version=1, status="completed")
+    kate_survey, _ = surveys.create_follow_up_surveys(plan=org.plan)
+    org.survey_token = surveys.survey_token(kate_survey)
+    org.observation_token = surveys.observation_token(surveys.create_observation_request(item=org.learning_item))
     org.template = PlanTemplate.objects.create(name="New Team Lead", created_by=org.ld)
     org.template_goal = org.template.goals.create(skill_key="delegation", target_level=3, outcome="x")
     org.template_course = org.template.courses.create(course=org.course, skill_key="delegation")
