@@ -24,7 +24,8 @@ from functools import partial
 
 from django.conf import settings
 from django.core import mail
-from django.db import connection, transaction
+from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -194,20 +195,10 @@ def _deliver(email: OutboundEmail, connection=None) -> None:
 
 
 def _mark_sent(email_id: int) -> None:
-    """Record that the mail server took the message.
-
-    The claim (status "sending") was committed durably before sending, so this commit need not wait
-    for the disk: on PostgreSQL it is asynchronous (about 0.1 ms instead of a flush per message).
-    If the database itself crashed within that fraction of a second, the row would read "sending"
-    and be flagged, never sent again: still at most once.
-    """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        OutboundEmail.objects.filter(pk=email_id).update(
-            status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-        )
+    """Record that the mail server took the message (one UPDATE; see send_recorded_emails for its commit)."""
+    OutboundEmail.objects.filter(pk=email_id).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
 
 
 def send_recorded_email(*, email_id: int) -> bool:
@@ -242,6 +233,11 @@ def send_recorded_emails(*, email_ids: list[int]) -> tuple[int, int]:
         )
     sent = failed = 0
     connection = mail.get_connection()
+    # The claims above were committed durably, so the "sent" marks need not wait for the disk: on
+    # PostgreSQL they commit asynchronously (one round trip each instead of a flush per message). If the
+    # database itself crashed within that fraction of a second, a row would read "being sent" and be
+    # flagged, never sent again: still at most once.
+    _asynchronous_commits(True)
     try:
         for email in OutboundEmail.objects.filter(pk__in=claimed).order_by("pk"):
             try:
@@ -253,8 +249,15 @@ def send_recorded_emails(*, email_ids: list[int]) -> tuple[int, int]:
             else:
                 sent += 1
     finally:
+        _asynchronous_commits(False)
         _close_quietly(connection)
     return sent, failed
+
+
+def _asynchronous_commits(on: bool) -> None:
+    if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
+        with db_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF" if on else "SET synchronous_commit TO DEFAULT")
 
 
 @dataclass
