@@ -19,6 +19,8 @@ def _missing(marker):
         return f"Chromium is not at {CHROMIUM} (apt install chromium)"
     if marker == "services" and not os.environ.get("REDIS_URL"):
         return "REDIS_URL is unset"
+    if marker == "services" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return "DATABASE_URL is not PostgreSQL (a worker process cannot share SQLite's test database)"
     return None
 
 
