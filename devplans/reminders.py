@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ from people.models import Person
 from people.outbox import Email, absolute_url, existing_keys, record_emails, render_email
 
 from . import calendar_invite, survey_selectors
-from .models import OPEN_STATUSES, CheckIn, FollowUpSurvey, LearningItem, Plan, PracticeItem
+from .models import OPEN_STATUSES, CheckIn, FollowUpSurvey, Goal, LearningItem, Plan, PracticeItem
 from .services import surveys
 
 
@@ -116,7 +116,7 @@ def _scheduled_checkins():
 
 @dataclass
 class Candidate:
-    """A message a rule finds due; rendered only if its key is not in the outbox yet."""
+    """A message a rule finds due, rendered (by _render) once its key is known not to be in the outbox."""
 
     key: str
     kind: str
@@ -125,16 +125,16 @@ class Candidate:
     context: dict
 
 
-def _render(candidates: list) -> list[Email]:
-    """The e-mails for the candidates not recorded yet (one query per 5,000 keys; the rest is not rendered).
-    A rule that writes its e-mails itself (check-in reminders) hands them over as they are."""
-    if candidates and isinstance(candidates[0], Email):
-        return candidates
+def _unsent(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates whose key is not in the outbox yet (one query per 5,000 keys)."""
     known = existing_keys([c.key for c in candidates])
+    return [c for c in candidates if c.key not in known]
+
+
+def _render(candidates: list[Candidate]) -> list[Email]:
+    """The e-mails for candidates already known to be unsent."""
     emails = []
     for candidate in candidates:
-        if candidate.key in known:
-            continue
         subject, body = render_email(candidate.template, candidate.context)
         emails.append(
             Email(
@@ -185,7 +185,7 @@ _CHECKIN_COLUMNS = (
 )
 
 
-def checkin_reminders(mornings: dict[str, date]) -> list[Email]:
+def checkin_reminders(mornings: dict[str, date], now: datetime) -> list[Email]:
     """To the person and to their manager, each in their own zone, from N days before the check-in."""
     ahead = timedelta(days=_setting("CHECKIN_REMINDER_DAYS", 2))
 
@@ -240,7 +240,7 @@ def checkin_reminders(mornings: dict[str, date]) -> list[Email]:
     return emails
 
 
-def overdue_checkin_nudges(mornings: dict[str, date]) -> list[Candidate]:
+def overdue_checkin_nudges(mornings: dict[str, date], now: datetime) -> list[Email]:
     """To the manager, once a week while a check-in stays overdue."""
     candidates = []
     checkins = _scheduled_checkins().filter(
@@ -266,10 +266,10 @@ def overdue_checkin_nudges(mornings: dict[str, date]) -> list[Candidate]:
                 },
             )
         )
-    return candidates
+    return _render(_unsent(candidates))
 
 
-def observation_requests(mornings: dict[str, date]) -> list[Candidate]:
+def observation_requests(mornings: dict[str, date], now: datetime) -> list[Email]:
     """To the manager, once, some days after the person completed a course and while no observation is in.
 
     The e-mail carries a signed, single-use link (devplans.services.surveys) that opens the question
@@ -299,10 +299,10 @@ def observation_requests(mornings: dict[str, date]) -> list[Candidate]:
                 context=surveys.observation_invitation_context(request),
             )
         )
-    return candidates
+    return _render(candidates)
 
 
-def follow_up_surveys(mornings: dict[str, date], *, now: datetime) -> list[Candidate]:
+def follow_up_surveys(mornings: dict[str, date], now: datetime) -> list[Email]:
     """FOLLOW_UP_AFTER_DAYS after a plan was agreed: a survey to the manager and one to the person, each
     with a signed, single-use link that expires (SURVEY_LINK_DAYS), sent at the respondent's morning."""
     for plan in survey_selectors.plans_due_for_follow_up(now=now).select_related("person__manager"):
@@ -311,23 +311,26 @@ def follow_up_surveys(mornings: dict[str, date], *, now: datetime) -> list[Candi
         FollowUpSurvey.objects.filter(answered_at__isnull=True, expires_at__gt=now, respondent__person__is_active=True)
         .filter(_in_zones("respondent__person__", mornings, lambda day: Q()))
         .select_related("respondent__person", "plan__person")
+        .prefetch_related(Prefetch("plan__goals", Goal.objects.select_related("skill")))
     )
     keyed = {f"survey:{survey.pk}:{survey.nonce}": survey for survey in due}
     known = existing_keys(list(keyed))
-    return [
-        Candidate(
-            key=key,
-            kind="survey",
-            recipient=survey.respondent.person,
-            template="survey",
-            context=surveys.invitation_context(survey),
-        )
-        for key, survey in keyed.items()
-        if key not in known
-    ]
+    return _render(
+        [
+            Candidate(
+                key=key,
+                kind="survey",
+                recipient=survey.respondent.person,
+                template="survey",
+                context=surveys.invitation_context(survey),
+            )
+            for key, survey in keyed.items()
+            if key not in known
+        ]
+    )
 
 
-def weekly_digests(mornings: dict[str, date]) -> list[Candidate]:
+def weekly_digests(mornings: dict[str, date], now: datetime) -> list[Email]:
     """To each manager with active reports, on the digest weekday: what is due this week."""
     weekday = _setting("DIGEST_WEEKDAY", 0)
     today_by_zone = {zone: day for zone, day in mornings.items() if day.weekday() == weekday}
@@ -340,10 +343,9 @@ def weekly_digests(mornings: dict[str, date]) -> list[Candidate]:
         .distinct()
     }
     # Managers who already have this week's digest are left out before anything is read about their teams.
-    known = existing_keys([f"digest:{m.user_id}:{_week(today_by_zone[m.time_zone])}" for m in managers.values()])
-    managers = {
-        pk: m for pk, m in managers.items() if f"digest:{m.user_id}:{_week(today_by_zone[m.time_zone])}" not in known
-    }
+    key_of = {pk: f"digest:{m.user_id}:{_week(today_by_zone[m.time_zone])}" for pk, m in managers.items()}
+    known = existing_keys(list(key_of.values()))
+    managers = {pk: m for pk, m in managers.items() if key_of[pk] not in known}
     if not managers:
         return []
     due = {pk: {"checkins": [], "overdue": [], "observations": [], "practice": [], "agree": []} for pk in managers}
@@ -381,14 +383,14 @@ def weekly_digests(mornings: dict[str, date]) -> list[Candidate]:
         today = today_by_zone[manager.time_zone]
         candidates.append(
             Candidate(
-                key=f"digest:{manager.user_id}:{_week(today)}",
+                key=key_of[pk],
                 kind="weekly_digest",
                 recipient=manager,
                 template="weekly_digest",
                 context={"manager": manager, "week_of": today, "link": link, **items},
             )
         )
-    return candidates
+    return _render(candidates)
 
 
 RULES = {
@@ -410,6 +412,5 @@ def send_due_reminders(*, now: datetime | None = None) -> Run:
     for kind, rule in RULES.items():
         # The decision and the rows it records commit together: a crash between them loses nothing.
         with transaction.atomic():
-            found = rule(mornings, now=now) if kind == "survey" else rule(mornings)
-            run.add(kind, len(record_emails(_render(found))))
+            run.add(kind, len(record_emails(rule(mornings, now))))
     return run

@@ -2,7 +2,7 @@
 
 The links
 ---------
-A link carries ``signing.dumps({"s": id, "n": nonce}, salt=...)``: the signature makes it tamper-proof, the
+A link carries ``Signer(salt=...).sign_object({"s": id, "n": nonce})``: the signature makes it tamper-proof, the
 nonce ties it to one issue of the link (renew_survey_link draws a new one, so an old link stops working),
 ``expires_at`` decides expiry (settings.SURVEY_LINK_DAYS days, 30 by default) and ``answered_at`` makes it work
 once. It opens without a password for whoever holds it, but never while someone else is logged in: the
@@ -115,13 +115,15 @@ def _new_nonce() -> str:
 
 
 def _token(row: SignedLinkRequest, *, salt: str) -> str:
-    return signing.dumps({"s": row.pk, "n": row.nonce}, salt=salt)
+    # A plain Signer, not signing.dumps: expiry is the row's expires_at, and without a timestamp in it
+    # the same request always has the same link.
+    return signing.Signer(salt=salt).sign_object({"s": row.pk, "n": row.nonce})
 
 
 def _open(queryset, *, token: str, user, salt: str, now, what: str):
     """The request a link opens, or the refusal, in this order: tampered, unknown, someone else, answered, expired."""
     try:
-        data = signing.loads(token, salt=salt)
+        data = signing.Signer(salt=salt).unsign_object(token)
     except signing.BadSignature:
         raise LinkTampered(f"This {what} link is incomplete or was changed.") from None
     if not isinstance(data, dict) or not isinstance(data.get("s"), int) or not isinstance(data.get("n"), str):
@@ -237,7 +239,7 @@ def invitation_context(survey: FollowUpSurvey) -> dict:
         "link": absolute_url(survey_link(survey)),
         "person": survey.plan.person,
         "recipient_name": first_name(survey.respondent),
-        "goals": list(survey.plan.goals.select_related("skill")),
+        "goals": list(survey.plan.goals.all()),  # prefetched with their skills by the scheduler
     }
 
 

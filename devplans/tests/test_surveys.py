@@ -193,10 +193,10 @@ def test_a_link_to_another_survey_cannot_be_made_by_changing_the_id(org):
     _, manager_survey, employee_survey = surveys_for(org)
     from django.core import signing
 
-    forged = signing.dumps({"s": employee_survey.pk, "n": manager_survey.nonce}, salt="devplans.survey")
+    forged = signing.Signer(salt="devplans.survey").sign_object({"s": employee_survey.pk, "n": manager_survey.nonce})
     with pytest.raises(surveys.SurveyNotFound):
         surveys.open_survey(token=forged, user=None)
-    unsalted = signing.dumps({"s": employee_survey.pk, "n": employee_survey.nonce})
+    unsalted = signing.Signer().sign_object({"s": employee_survey.pk, "n": employee_survey.nonce})
     with pytest.raises(surveys.LinkTampered):
         surveys.open_survey(token=unsalted, user=None)
 
@@ -701,7 +701,7 @@ def test_a_survey_link_does_not_open_an_observation_request(org):
     _, request = observation_request(org)
     from django.core import signing
 
-    token = signing.dumps({"s": request.pk, "n": request.nonce}, salt="devplans.survey")
+    token = signing.Signer(salt="devplans.survey").sign_object({"s": request.pk, "n": request.nonce})
     with pytest.raises(surveys.LinkTampered):
         surveys.open_observation_request(token=token, user=None)
 
