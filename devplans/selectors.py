@@ -23,7 +23,6 @@ from .models import (
     GoalProgress,
     LearningItem,
     Plan,
-    PlanEvent,
     PlanRevision,
     PracticeItem,
 )
@@ -278,17 +277,6 @@ def plan_page(plan: Plan, *, user, today: date) -> dict:
             "datasets": [{"label": "Done (%)", "values": [g.percent for g in goals]}],
         },
     }
-
-
-def events_since(subject: str, subject_id: int, version: int) -> QuerySet[PlanEvent]:
-    return PlanEvent.objects.filter(subject=subject, subject_id=subject_id, subject_version__gt=version)
-
-
-def feedback_for(user, person) -> QuerySet[Feedback]:
-    """All feedback documented for a visible person, newest first."""
-    return Feedback.objects.filter(person__in=visible_people(user), person=person).select_related(
-        "skill", "behaviour", "given_by__person", "plan"
-    )
 
 
 def visible_checkins(user) -> QuerySet[CheckIn]:

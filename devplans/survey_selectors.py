@@ -41,12 +41,6 @@ def plans_due_for_follow_up(*, now=None, after_days: int | None = None) -> Query
     )
 
 
-def unanswered_surveys(*, now=None) -> QuerySet[FollowUpSurvey]:
-    """Surveys whose link still works and that nobody has answered yet (for reminders)."""
-    now = now or timezone.now()
-    return FollowUpSurvey.objects.filter(answered_at__isnull=True, expires_at__gt=now, respondent__isnull=False)
-
-
 def preferred_answers() -> QuerySet[SurveyAnswer]:
     """One answer per goal: the manager's where both sides answered, else whichever side did."""
     manager_answered = SurveyAnswer.objects.filter(goal=OuterRef("goal"), survey__role=FollowUpSurvey.Role.MANAGER)
