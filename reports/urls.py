@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Dashboards (HR, L&D, a manager's chain) and rater calibration.
+    path("", include("reports.dashboard_urls")),
+    # Exports, the export log and data-subject requests.
+    path("", include("reports.export_urls")),
 ]

@@ -20,6 +20,8 @@ from assessments.selectors import current_rubric
 from assessments.services.rubric import start_draft
 from catalog.models import Course, CourseImport, LearningRequest
 from people.models import OrgImport, OutboundEmail
+from reports.tests.authz_dashboard_rows import ROWS as DASHBOARD_ROWS
+from reports.tests.authz_export_rows import ROWS as EXPORT_ROWS
 
 ROLES = ["anonymous", "employee", "other_employee", "manager", "other_manager", "ld", "hr", "admin"]
 
@@ -252,6 +254,9 @@ MATRIX = {
     "assessments:edit_skill": ("get", lambda org: {"pk": org.draft_skill.pk}, _only({"ld", "admin"})),
     "assessments:delete_skill": ("post", lambda org: {"pk": org.draft_skill.pk}, _only({"ld", "admin"}, status=302)),
 }
+# The reports pages keep their rows next to their tests.
+MATRIX.update(DASHBOARD_ROWS)
+MATRIX.update(EXPORT_ROWS)
 
 
 def _names(resolver=None, namespace=""):
