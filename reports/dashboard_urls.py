@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import dashboard_views
+
+urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("calibration/", dashboard_views.calibration, name="calibration"),
+]
