@@ -173,6 +173,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 COURSE_IMPORT_MAX_BYTES = env.int("COURSE_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# Files the app writes (background exports, under exports/). Never served as static files: a view checks
+# who asks. Several web servers and workers need a shared directory here (or another storage backend).
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# An export with more rows than this is prepared in the background (reports/tasks.py) rather than streamed.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=50_000)
 
 # --- E-mail ---------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587; console by default.
@@ -217,6 +222,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-pending-emails": {"task": "people.tasks.send_pending_emails", "schedule": 60.0},
     # Reminders, nudges, observation requests and digests due in any time zone where it is now morning.
     "send-due-reminders": {"task": "devplans.tasks.send_due_reminders", "schedule": 15 * 60.0},
+    # Background exports whose task was lost (broker down) start within a few minutes.
+    "requeue-waiting-exports": {"task": "reports.tasks.requeue_waiting_exports", "schedule": 5 * 60.0},
 }
 
 # --- Reminders (devplans/reminders.py) ------------------------------------
