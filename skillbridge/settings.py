@@ -202,6 +202,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TIMEZONE = TIME_ZONE
+# An e-mail claimed longer ago than this (seconds) was claimed by a worker that stopped: the sweep takes
+# it back and sends it. It must be longer than a task may live (the hard time limit).
+OUTBOX_RELEASE_AFTER = env.int("OUTBOX_RELEASE_AFTER", default=CELERY_TASK_TIME_LIMIT + 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A publish may not hang a web request: bounded retries, short timeouts.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
