@@ -194,3 +194,47 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(slow_sm
     finally:
         _stop(second)
     assert Counter(slow_smtp.received) == {f"k{n}@example.com": 1 for n in range(40)}
+
+
+REQUEST_WITH_REDIS_DOWN = """
+import time, django
+django.setup()
+from django.test import Client
+from django.contrib.auth import get_user_model
+client = Client()
+client.force_login(get_user_model().objects.get(pk={user}))
+started = time.monotonic()
+response = client.post("{url}", {{"note": "Help with delegation, please."}})
+print(response.status_code, round(time.monotonic() - started, 2))
+"""
+
+
+def test_with_redis_down_a_form_save_records_the_email_in_seconds_and_the_sweep_sends_it(org):
+    """A real web request in a process whose broker is a closed port: publishing gives up quickly, the
+    request succeeds with the e-mail recorded as pending, and the sweep sends it later."""
+    from django.urls import reverse
+
+    from catalog.models import LearningRequest
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": "redis://127.0.0.1:9/0",  # nothing listens on the discard port: Redis is down
+        "EMAIL_URL": "consolemail://",
+    }
+    url = reverse("catalog:request_new", args=[org.employee_person.pk])
+    script = REQUEST_WITH_REDIS_DOWN.format(user=org.manager.pk, url=url)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    status, seconds = done.stdout.split()[-2:]
+    assert status == "302", done.stderr[-2000:]
+    assert float(seconds) < 10, f"the request took {seconds} s with Redis down"
+    assert time.monotonic() - started < 30
+    assert LearningRequest.objects.count() == 1
+    email = OutboundEmail.objects.get()
+    assert email.status == OutboundEmail.Status.PENDING
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert outbox.send_pending_emails().sent == 1
