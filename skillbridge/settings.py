@@ -178,6 +178,8 @@ COURSE_IMPORT_MAX_BYTES = env.int("COURSE_IMPORT_MAX_BYTES", default=50 * 1024 *
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587; console by default.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A backend class by its dotted path, for what EMAIL_URL cannot name (bench/null_mail.py, say).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SkillBridge <skillbridge@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
