@@ -92,14 +92,18 @@ def _week(day: date) -> str:
 # --- the calendar invite -------------------------------------------------------------------------------
 
 
-def checkin_invite_text(*, checkin_id, plan_id, version, day: date, person: tuple, manager: tuple) -> str:
-    """The check-in as an all-day calendar event; person and manager are (name, e-mail) pairs."""
+def checkin_invite_text(
+    *, checkin_id, plan_id, version, day: date, person: tuple, manager: tuple, agenda: str | None = None
+) -> str:
+    """The check-in as an all-day calendar event; person and manager are (name, e-mail) pairs, agenda the
+    link to the check-in page (worked out here when not given)."""
+    agenda = agenda or absolute_url(reverse("devplans:checkin", args=[checkin_id]))
     return calendar_invite.checkin_invite(
         uid=f"checkin-{plan_id}-{checkin_id}@skillbridge",
         sequence=version,
         day=day,
         summary=f"Development check-in: {person[0]} and {manager[0]}",
-        description=f"The agenda: {absolute_url(reverse('devplans:checkin', args=[checkin_id]))}",
+        description=f"The agenda: {agenda}",
         organizer=manager,
         attendees=[person, manager],
     )
@@ -234,6 +238,7 @@ def checkin_reminders(mornings: dict[str, date], now: datetime, *, ids: tuple[in
         if key in known:
             continue
         checkin_id, version, day, plan_id, p_user, p_email, p_name, _, m_user, m_email, m_name, _ = row
+        link = absolute_url(f"{agenda}{checkin_id}/")
         if checkin_id not in invites:
             invites[checkin_id] = checkin_invite_text(
                 checkin_id=checkin_id,
@@ -242,11 +247,11 @@ def checkin_reminders(mornings: dict[str, date], now: datetime, *, ids: tuple[in
                 day=day,
                 person=(p_name, p_email),
                 manager=(m_name, m_email),
+                agenda=link,
             )
         name, email, user_id, other = (
             (p_name, p_email, p_user, m_name) if side == "person" else (m_name, m_email, m_user, p_name)
         )
-        link = absolute_url(f"{agenda}{checkin_id}/")
         emails.append(
             Email(
                 key=key,

@@ -98,28 +98,64 @@ def record_emails(emails: list[Email]) -> list[int]:
     for email in emails:
         key = email.key[:200]
         if key not in existing and key not in fresh:
-            fresh[key] = OutboundEmail(
-                key=key,
-                kind=email.kind[:40],
-                to=email.to,
-                subject=email.subject[:200],
-                body=email.body,
-                recipient_id=email.recipient_id,
-                ics=email.ics,
-            )
-    # ignore_conflicts: a run deciding the same e-mails at the same moment loses the race quietly.
-    OutboundEmail.objects.bulk_create(fresh.values(), batch_size=1000, ignore_conflicts=True)
-    added = []
-    fresh_keys = list(fresh)
-    for start in range(0, len(fresh_keys), 5000):
-        added.extend(
-            OutboundEmail.objects.filter(
-                key__in=fresh_keys[start : start + 5000], status=OutboundEmail.Status.PENDING
-            ).values_list("pk", flat=True)
-        )
+            fresh[key] = email
+    if not fresh:
+        return []
+    added = _insert_returning_ids(fresh) if db_connection.vendor == "postgresql" else _bulk_create(fresh)
     added.sort()
     for start in range(0, len(added), SEND_BATCH):
         transaction.on_commit(partial(_queue_batch, added[start : start + SEND_BATCH]))
+    return added
+
+
+_INSERT = (
+    'INSERT INTO people_outboundemail (key, kind, "to", subject, body, ics, recipient_id, status, attempts, '
+    "last_error, created_at) VALUES %s ON CONFLICT (key) DO NOTHING RETURNING id"
+)
+
+
+def _insert_returning_ids(fresh: dict[str, Email]) -> list[int]:
+    """PostgreSQL: one INSERT per thousand rows that skips a key already there (a run deciding the same
+    e-mails at the same moment loses the race quietly) and returns the ids it added. About twice as fast
+    as bulk_create followed by a query for the ids, which counts when 100,000 check-ins fall due."""
+    from psycopg2.extras import execute_values
+
+    now = timezone.now()
+    values = [
+        (key, e.kind[:40], e.to, e.subject[:200], e.body, e.ics, e.recipient_id, "pending", 0, "", now)
+        for key, e in fresh.items()
+    ]
+    with db_connection.cursor() as cursor:
+        rows = execute_values(cursor.cursor, _INSERT, values, page_size=1000, fetch=True)
+    return [row[0] for row in rows]
+
+
+def _bulk_create(fresh: dict[str, Email]) -> list[int]:
+    """Other databases (SQLite for a first run): bulk_create skipping conflicts, then the ids added."""
+    OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                key=key,
+                kind=e.kind[:40],
+                to=e.to,
+                subject=e.subject[:200],
+                body=e.body,
+                recipient_id=e.recipient_id,
+                ics=e.ics,
+            )
+            for key, e in fresh.items()
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    added = []
+    keys = list(fresh)
+    for start in range(0, len(keys), 5000):
+        added.extend(
+            OutboundEmail.objects.filter(
+                key__in=keys[start : start + 5000], status=OutboundEmail.Status.PENDING
+            ).values_list("pk", flat=True)
+        )
     return added
 
 
