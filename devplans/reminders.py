@@ -92,14 +92,18 @@ def _week(day: date) -> str:
 # --- the calendar invite -------------------------------------------------------------------------------
 
 
-def checkin_invite_text(*, checkin_id, plan_id, version, day: date, person: tuple, manager: tuple) -> str:
-    """The check-in as an all-day calendar event; person and manager are (name, e-mail) pairs."""
+def checkin_invite_text(
+    *, checkin_id, plan_id, version, day: date, person: tuple, manager: tuple, agenda: str | None = None
+) -> str:
+    """The check-in as an all-day calendar event; person and manager are (name, e-mail) pairs, agenda the
+    link to the check-in page (worked out here when not given)."""
+    agenda = agenda or absolute_url(reverse("devplans:checkin", args=[checkin_id]))
     return calendar_invite.checkin_invite(
         uid=f"checkin-{plan_id}-{checkin_id}@skillbridge",
         sequence=version,
         day=day,
         summary=f"Development check-in: {person[0]} and {manager[0]}",
-        description=f"The agenda: {absolute_url(reverse('devplans:checkin', args=[checkin_id]))}",
+        description=f"The agenda: {agenda}",
         organizer=manager,
         attendees=[person, manager],
     )
@@ -185,19 +189,40 @@ _CHECKIN_COLUMNS = (
 )
 
 
-def checkin_reminders(mornings: dict[str, date], now: datetime) -> list[Email]:
-    """To the person and to their manager, each in their own zone, from N days before the check-in."""
+def _checkins_in_window(mornings: dict[str, date]):
+    """Scheduled check-ins within CHECKIN_REMINDER_DAYS of today for the person or the manager."""
     ahead = timedelta(days=_setting("CHECKIN_REMINDER_DAYS", 2))
 
     def window(day):
         return Q(scheduled_for__gte=day, scheduled_for__lte=day + ahead)
 
-    rows = (
+    return (
         CheckIn.objects.filter(status=CheckIn.Status.SCHEDULED, plan__status__in=OPEN_STATUSES)
         .filter(plan__person__manager__isnull=False)
         .filter(_in_zones("plan__person__", mornings, window) | _in_zones("plan__person__manager__", mornings, window))
-        .values_list(*_CHECKIN_COLUMNS)
     )
+
+
+# How many check-ins one task decides and records (see checkin_chunks): 4,000 e-mails, a few seconds.
+CHECKIN_CHUNK = 2000
+
+
+def checkin_chunks(mornings: dict[str, date]) -> list[tuple[int, int]]:
+    """The check-ins to remind about now, as (first id, last id) ranges of CHECKIN_CHUNK check-ins each,
+    so that the work can fan out over the worker's processes (one query, ids only)."""
+    ids = list(_checkins_in_window(mornings).order_by("pk").values_list("pk", flat=True))
+    return [(ids[start], ids[min(start + CHECKIN_CHUNK, len(ids)) - 1]) for start in range(0, len(ids), CHECKIN_CHUNK)]
+
+
+def checkin_reminders(mornings: dict[str, date], now: datetime, *, ids: tuple[int, int] | None = None) -> list[Email]:
+    """To the person and to their manager, each in their own zone, from N days before the check-in.
+
+    ids limits it to the check-ins with ids in that (first, last) range (see checkin_chunks)."""
+    ahead = timedelta(days=_setting("CHECKIN_REMINDER_DAYS", 2))
+    checkins = _checkins_in_window(mornings)
+    if ids is not None:
+        checkins = checkins.filter(pk__gte=ids[0], pk__lte=ids[1])
+    rows = checkins.values_list(*_CHECKIN_COLUMNS)
     due = []  # (key, side, row)
     for row in rows:
         checkin_id, _, day, _, person_user, _, _, person_zone, manager_user, _, _, manager_zone = row
@@ -213,6 +238,7 @@ def checkin_reminders(mornings: dict[str, date], now: datetime) -> list[Email]:
         if key in known:
             continue
         checkin_id, version, day, plan_id, p_user, p_email, p_name, _, m_user, m_email, m_name, _ = row
+        link = absolute_url(f"{agenda}{checkin_id}/")
         if checkin_id not in invites:
             invites[checkin_id] = checkin_invite_text(
                 checkin_id=checkin_id,
@@ -221,11 +247,11 @@ def checkin_reminders(mornings: dict[str, date], now: datetime) -> list[Email]:
                 day=day,
                 person=(p_name, p_email),
                 manager=(m_name, m_email),
+                agenda=link,
             )
         name, email, user_id, other = (
             (p_name, p_email, p_user, m_name) if side == "person" else (m_name, m_email, m_user, p_name)
         )
-        link = absolute_url(f"{agenda}{checkin_id}/")
         emails.append(
             Email(
                 key=key,
@@ -402,15 +428,39 @@ RULES = {
 }
 
 
-def send_due_reminders(*, now: datetime | None = None) -> Run:
-    """Record (and queue) every message due now. Safe to run any number of times: keys make it idempotent."""
+def send_due_reminders(*, now: datetime | None = None, fan_out=None) -> Run:
+    """Record (and queue) every message due now. Safe to run any number of times: keys make it idempotent.
+
+    Check-in reminders, the bulk of the traffic, are decided in chunks of CHECKIN_CHUNK check-ins, each in
+    its own transaction, so that the first e-mails are queued (on commit) while the rest are decided.
+    With fan_out, a callable taking (first id, last id, now), each chunk is handed to it instead: the
+    Celery task queues one task per chunk, so every process of the worker decides and sends.
+    """
     now = now or timezone.now()
     mornings = local_mornings(now, _zones_in_use())
     run = Run()
     if not mornings:
         return run
     for kind, rule in RULES.items():
+        if kind == "checkin_reminder":
+            for first, last in checkin_chunks(mornings):
+                if fan_out is not None:
+                    fan_out(first, last, now)
+                    run.add("checkin_chunks_queued", 1)
+                else:
+                    run.add(kind, record_checkin_reminders(ids=(first, last), now=now, mornings=mornings))
+            continue
         # The decision and the rows it records commit together: a crash between them loses nothing.
         with transaction.atomic():
             run.add(kind, len(record_emails(rule(mornings, now))))
     return run
+
+
+def record_checkin_reminders(*, ids: tuple[int, int], now: datetime, mornings: dict[str, date] | None = None) -> int:
+    """Decide and record the check-in reminders due now for check-ins in the ids range; how many were added.
+
+    Idempotent like the rest: a chunk decided twice (a retried task) records nothing the second time."""
+    if mornings is None:
+        mornings = local_mornings(now, _zones_in_use())
+    with transaction.atomic():
+        return len(record_emails(checkin_reminders(mornings, now, ids=ids)))

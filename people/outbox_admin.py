@@ -19,7 +19,7 @@ def retry_failed_email(*, email_id: int) -> bool:
     kept until the e-mail goes out. The send is queued after the commit.
     """
     changed = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.FAILED).update(
-        status=OutboundEmail.Status.PENDING, attempts=0
+        status=OutboundEmail.Status.PENDING, attempts=0, retry_at=None, claimed_at=None
     )
     if not changed:
         return False

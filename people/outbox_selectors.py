@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Case, CharField, Count, F, Q, QuerySe
 from django.utils import timezone
 
 from .models import OutboundEmail
-from .outbox import STUCK_AFTER
+from .outbox import release_after
 from .selectors import roles_for
 
 # What each kind of e-mail is, in plain words. A kind not listed shows as it is stored.
@@ -71,8 +71,8 @@ def _filtered(
 
 
 def _stuck(now: datetime) -> Q:
-    """The same rows as people.outbox.stuck_emails(): claimed long ago and never marked sent."""
-    return Q(status=OutboundEmail.Status.SENDING, created_at__lt=now - STUCK_AFTER)
+    """The same rows as people.outbox.stuck_emails(): claimed by a worker that stopped, sent again soon."""
+    return Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - release_after())
 
 
 def outbox_for(

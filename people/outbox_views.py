@@ -15,7 +15,7 @@ from skillbridge.authz import _role_required, admin_required
 from . import outbox_admin
 from . import outbox_selectors as selectors
 from .models import OutboundEmail
-from .outbox import STUCK_AFTER
+from .outbox import release_after
 from .selectors import roles_for
 
 PAGE_SIZE = 50
@@ -138,7 +138,7 @@ def outbox(request):
             "back": f"{query}&page={page.number}" if query else f"page={page.number}",
             "filtered": any(filters[key] for key in ("kind", "q", "date_from", "date_to")),
             "stuck_count": counts["stuck"],
-            "stuck_minutes": int(STUCK_AFTER.total_seconds() // 60),
+            "stuck_minutes": max(1, int(release_after().total_seconds() // 60)),
             "is_admin": roles_for(user).is_admin,
         },
     )

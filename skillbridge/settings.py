@@ -183,6 +183,8 @@ EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=50_000)
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587; console by default.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A backend class by its dotted path, for what EMAIL_URL cannot name (bench/null_mail.py, say).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SkillBridge <skillbridge@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
@@ -207,6 +209,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TIMEZONE = TIME_ZONE
+# An e-mail claimed longer ago than this (seconds) was claimed by a worker that stopped: the sweep takes
+# it back and sends it. It must be longer than a task may live (the hard time limit).
+OUTBOX_RELEASE_AFTER = env.int("OUTBOX_RELEASE_AFTER", default=CELERY_TASK_TIME_LIMIT + 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A publish may not hang a web request: bounded retries, short timeouts.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3

@@ -279,3 +279,67 @@ def test_a_survey_waits_for_the_respondents_own_morning(org, run, time_machine):
     assert [m.to[0] for m in mail.outbox if "/surveys/" in m.body] == [org.manager.email]
     run(datetime(2027, 1, 5, 16, tzinfo=UTC))  # 08:00 in Los Angeles
     assert len([m for m in mail.outbox if "/surveys/" in m.body]) == 2
+
+
+# --- fan-out ----------------------------------------------------------------------------------------------
+
+
+def _more_checkins(org, count, day):
+    from django.utils import timezone
+
+    from devplans.models import Plan
+    from people.tests.factories import PersonFactory
+
+    for _ in range(count):
+        person = PersonFactory(manager=org.manager_person, time_zone="Europe/London")
+        plan = Plan.objects.create(
+            person=person, status=Plan.Status.AGREED, revision=1, agreed_revision=1, agreed_at=timezone.now()
+        )
+        CheckIn.objects.create(plan=plan, scheduled_for=day)
+
+
+def test_checkin_reminders_are_decided_in_chunks_with_the_same_result(org, run, monkeypatch):
+    monkeypatch.setattr(reminders, "CHECKIN_CHUNK", 2)
+    _checkin_on(org, date(2027, 1, 6))
+    _more_checkins(org, 4, date(2027, 1, 6))
+    mornings = reminders.local_mornings(at(2027, 1, 4), ["Europe/London"])
+    chunks = reminders.checkin_chunks(mornings)
+    assert len(chunks) == 3 and chunks[0][0] < chunks[0][1] < chunks[1][0]
+    result = run(at(2027, 1, 4))
+    assert result.recorded["checkin_reminder"] == 10  # five check-ins, both sides
+    assert sum(m.to == [org.manager.email] for m in mail.outbox) == 5
+    assert run(at(2027, 1, 4)).recorded["checkin_reminder"] == 0
+
+
+@pytest.fixture
+def five_checkins(org, monkeypatch, settings):
+    settings.DIGEST_WEEKDAY = 5
+    monkeypatch.setattr(reminders, "CHECKIN_CHUNK", 2)
+    _checkin_on(org, date(2027, 1, 6))
+    _more_checkins(org, 4, date(2027, 1, 6))
+
+
+def test_the_beat_task_fans_out_one_task_per_chunk(five_checkins, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from devplans import tasks
+
+    chunk_task = tasks.record_checkin_reminders
+    with (
+        mock.patch.object(chunk_task, "delay", wraps=chunk_task.delay) as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.send_due_reminders.delay(at(2027, 1, 4).isoformat())
+    assert delay.call_count == 3
+    assert OutboundEmail.objects.filter(kind="checkin_reminder", status="sent").count() == 10
+    assert len(mail.outbox) == 10
+
+
+def test_with_the_broker_down_the_beat_task_records_every_chunk_itself(five_checkins):
+    from unittest import mock
+
+    from devplans import tasks
+
+    with mock.patch.object(tasks.record_checkin_reminders, "delay", side_effect=ConnectionError("redis is down")):
+        tasks.send_due_reminders.delay(at(2027, 1, 4).isoformat())
+    assert OutboundEmail.objects.filter(kind="checkin_reminder").count() == 10

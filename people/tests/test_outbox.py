@@ -26,6 +26,11 @@ def _age(email, minutes):
     OutboundEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
 
 
+def _due_now(email):
+    """As if its retry time (after a mail server error) had come."""
+    OutboundEmail.objects.filter(pk=email.pk).update(retry_at=timezone.now() - timedelta(seconds=1))
+
+
 def test_recording_the_same_key_twice_keeps_one_row_and_sends_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = _record()
@@ -84,15 +89,20 @@ def test_an_smtp_failure_leaves_it_pending_with_the_error_and_a_later_run_sends_
     email = _record()
     with (
         mock.patch(LOCMEM_SEND, side_effect=smtplib.SMTPServerDisconnected("connection lost")),
-        pytest.raises(smtplib.SMTPServerDisconnected),
+        pytest.raises(outbox.MailServerError, match="connection lost"),
     ):
         outbox.send_recorded_email(email_id=email.pk)
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.PENDING
     assert "connection lost" in email.last_error
     assert email.attempts == 1
+    assert email.claimed_at is None
+    # It waits a minute before the next try (the backoff), whoever tries.
+    assert timedelta(seconds=55) < email.retry_at - timezone.now() <= timedelta(minutes=1)
+    assert outbox.send_recorded_email(email_id=email.pk) is False
     assert mail.outbox == []
 
+    _due_now(email)
     assert outbox.send_recorded_email(email_id=email.pk) is True
     assert outbox.send_recorded_email(email_id=email.pk) is False
     email.refresh_from_db()
@@ -110,9 +120,17 @@ def test_the_task_retries_a_mail_server_error_with_backoff():
         pytest.raises(Retry),
     ):
         send_email.run(email.pk)
-    assert isinstance(retry.call_args.kwargs["exc"], ConnectionRefusedError)
-    assert 30 <= retry.call_args.kwargs["countdown"] <= 60
-    assert OutboundEmail.objects.get().status == OutboundEmail.Status.PENDING
+    assert 60 <= retry.call_args.kwargs["countdown"] <= 66  # one minute, plus up to a tenth of jitter
+    row = OutboundEmail.objects.get()
+    assert row.status == OutboundEmail.Status.PENDING
+    assert "refused" in row.last_error
+
+
+@pytest.mark.parametrize(("attempts", "minutes"), [(1, 1), (2, 2), (3, 4), (4, 8), (9, 30)])
+def test_the_backoff_doubles_and_stays_below_the_brokers_visibility_timeout(settings, attempts, minutes):
+    assert outbox.retry_delay(attempts) == timedelta(minutes=minutes)
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert outbox.retry_delay(attempts).total_seconds() * 1.1 + 1 < visibility
 
 
 def test_run_eagerly_a_mail_server_error_does_not_raise_and_leaves_the_row_for_the_sweep():
@@ -127,10 +145,13 @@ def test_run_eagerly_a_mail_server_error_does_not_raise_and_leaves_the_row_for_t
 def test_an_email_fails_for_good_after_five_attempts():
     email = _record()
     with mock.patch(LOCMEM_SEND, side_effect=smtplib.SMTPException("busy")):
-        for _ in range(outbox.MAX_ATTEMPTS):
-            with pytest.raises(smtplib.SMTPException):
+        for _ in range(outbox.MAX_ATTEMPTS - 1):
+            with pytest.raises(outbox.MailServerError):
                 outbox.send_recorded_email(email_id=email.pk)
+            _due_now(email)
+        assert outbox.send_recorded_email(email_id=email.pk) is False  # the last attempt: failed for good
     email.refresh_from_db()
+    assert email.retry_at is None
     assert email.status == OutboundEmail.Status.FAILED
     assert email.attempts == outbox.MAX_ATTEMPTS
     assert outbox.send_recorded_email(email_id=email.pk) is False
@@ -165,26 +186,57 @@ def test_the_sweep_reuses_one_connection():
     assert len(mail.outbox) == 3
 
 
-def test_the_sweep_leaves_rows_stuck_in_sending_alone_and_lists_them():
-    stuck = _record("stuck")
-    OutboundEmail.objects.filter(pk=stuck.pk).update(status=OutboundEmail.Status.SENDING, attempts=1)
-    _age(stuck, 30)
+def _claimed(email, *, ago, attempts=1):
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENDING, attempts=attempts, claimed_at=timezone.now() - ago
+    )
+
+
+def test_the_sweep_takes_back_rows_a_stopped_worker_claimed_and_sends_them_once(settings):
+    settings.OUTBOX_RELEASE_AFTER = 360
+    stopped = _record("stopped")
+    working = _record("working")  # claimed a minute ago: its worker may still be sending it
+    for email in (stopped, working):
+        _age(email, 30)
+    _claimed(stopped, ago=timedelta(minutes=7))
+    _claimed(working, ago=timedelta(minutes=1))
+    assert list(outbox.stuck_emails().values_list("pk", flat=True)) == [stopped.pk]
+
     result = outbox.send_pending_emails()
-    assert result.stuck == [stuck.pk]
+
+    assert result.released == [stopped.pk]
+    assert result.sent == 1
+    assert [m.to for m in mail.outbox] == [["kate@example.com"]]
+    rows = dict(OutboundEmail.objects.values_list("key", "status"))
+    assert rows == {"stopped": "sent", "working": "sending"}
+    assert OutboundEmail.objects.get(key="stopped").attempts == 2
+    assert outbox.send_pending_emails().sent == 0
+
+
+def test_a_row_whose_worker_stopped_again_and_again_fails_for_good_instead_of_looping(settings):
+    settings.OUTBOX_RELEASE_AFTER = 360
+    email = _record()
+    _claimed(email, ago=timedelta(minutes=7), attempts=outbox.MAX_ATTEMPTS)
+    assert outbox.send_pending_emails().released == [email.pk]
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert "worker stopped" in email.last_error
     assert mail.outbox == []
-    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENDING
 
 
-def test_the_sweep_stops_when_the_mail_server_keeps_failing_and_counts_no_attempt_for_the_rest():
+def test_the_sweep_stops_at_a_mail_server_error_and_counts_no_attempt_for_the_rest():
     emails = [_record(str(n)) for n in range(5)]
     for email in emails:
         _age(email, 5)
     with mock.patch(LOCMEM_SEND, side_effect=OSError("network unreachable")):
         result = outbox.send_pending_emails()
-    assert result.failed == outbox.SWEEP_MAX_FAILURES_IN_A_ROW
-    rows = list(OutboundEmail.objects.order_by("pk").values_list("status", "attempts"))
-    assert rows == [("pending", 1)] * 3 + [("pending", 0)] * 2
-    assert outbox.send_pending_emails().sent == 5
+    assert (result.sent, result.failed) == (0, 1)
+    rows = list(OutboundEmail.objects.order_by("pk").values_list("status", "attempts", "claimed_at"))
+    assert rows == [("pending", 1, None)] + [("pending", 0, None)] * 4
+    # The next sweep sends the four untried; the failed one waits for its retry time.
+    assert outbox.send_pending_emails().sent == 4
+    _due_now(emails[0])
+    assert outbox.send_pending_emails().sent == 1
     assert len(mail.outbox) == 5
 
 
@@ -254,9 +306,72 @@ def test_a_batch_goes_out_over_one_connection_and_never_twice(db, monkeypatch):
 
     ids = outbox.record_emails(_emails(5))
     monkeypatch.setattr(outbox.mail, "get_connection", counting)
-    assert outbox.send_recorded_emails(email_ids=ids) == (5, 0)
-    assert outbox.send_recorded_emails(email_ids=ids) == (0, 0)
-    assert len(mail.outbox) == 5 and len(opened) == 2  # one per call; the second had nothing to send
+    first = outbox.send_recorded_emails(email_ids=ids)
+    assert (first.sent, first.failed, first.retry) == (5, 0, [])
+    second = outbox.send_recorded_emails(email_ids=ids)
+    assert (second.sent, second.failed, second.retry) == (0, 0, [])
+    assert len(mail.outbox) == 5 and len(opened) == 1  # the second call had nothing to send
+
+
+def test_a_batch_opens_one_smtp_connection_for_all_its_emails(db, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    ids = outbox.record_emails(_emails(4))
+    with mock.patch("django.core.mail.backends.smtp.smtplib.SMTP") as smtp:
+        smtp.return_value.sendmail.return_value = {}
+        result = outbox.send_recorded_emails(email_ids=ids)
+    assert result.sent == 4
+    assert smtp.call_count == 1  # one connection...
+    assert smtp.return_value.sendmail.call_count == 4  # ...four messages over it
+    recipients = [call.args[1] for call in smtp.return_value.sendmail.call_args_list]
+    assert recipients == [[f"p{i}@example.com"] for i in range(4)]
+
+
+def test_a_refused_address_fails_for_good_and_the_batch_goes_on(db):
+    ids = outbox.record_emails(_emails(3))
+    refused = smtplib.SMTPRecipientsRefused({"p1@example.com": (550, b"no such user")})
+    real = mail.backends.locmem.EmailBackend.send_messages
+
+    def refuse_p1(backend, messages):
+        if messages[0].to == ["p1@example.com"]:
+            raise refused
+        return real(backend, messages)
+
+    with mock.patch(LOCMEM_SEND, refuse_p1):
+        result = outbox.send_recorded_emails(email_ids=ids)
+    assert (result.sent, result.failed, result.retry) == (2, 1, [])
+    statuses = dict(OutboundEmail.objects.values_list("to", "status"))
+    assert statuses == {"p0@example.com": "sent", "p1@example.com": "failed", "p2@example.com": "sent"}
+
+
+def test_a_batch_stops_at_a_mail_server_error_and_hands_back_the_rest_to_retry(db):
+    ids = outbox.record_emails(_emails(4))
+    real = mail.backends.locmem.EmailBackend.send_messages
+
+    def fail_on_p1(backend, messages):
+        if messages[0].to == ["p1@example.com"]:
+            raise smtplib.SMTPServerDisconnected("gone")
+        return real(backend, messages)
+
+    with mock.patch(LOCMEM_SEND, fail_on_p1):
+        result = outbox.send_recorded_emails(email_ids=ids)
+    assert (result.sent, result.failed) == (1, 0)
+    assert result.retry == ids[1:] and result.retry_in == timedelta(minutes=1)
+    rows = list(OutboundEmail.objects.order_by("pk").values_list("status", "attempts"))
+    assert rows == [("sent", 1), ("pending", 1), ("pending", 0), ("pending", 0)]
+
+
+def test_the_batch_task_retries_what_was_not_sent(db):
+    from people.tasks import send_email_batch
+
+    ids = outbox.record_emails(_emails(2))
+    with (
+        mock.patch(LOCMEM_SEND, side_effect=smtplib.SMTPServerDisconnected("gone")),
+        mock.patch.object(send_email_batch, "retry", side_effect=Retry()) as retry,
+        pytest.raises(Retry),
+    ):
+        send_email_batch.run(ids)
+    assert retry.call_args.kwargs["args"] == [ids]
+    assert 60 <= retry.call_args.kwargs["countdown"] <= 66
 
 
 def test_a_calendar_invite_is_attached(db):

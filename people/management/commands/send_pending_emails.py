@@ -12,10 +12,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = send_pending_emails()
         self.stdout.write(f"Sent {result.sent}, failed {result.failed} (e-mails waiting over {SWEEP_AFTER}).")
-        if result.stuck:
+        if result.released:
             self.stdout.write(
                 self.style.WARNING(
-                    f"{len(result.stuck)} e-mail(s) were being sent when a worker stopped and are not resent; "
-                    "check them in the admin (Outbound e-mails)."
+                    f"{len(result.released)} e-mail(s) were being sent when a worker stopped; they were put back "
+                    "to be sent (the one in flight at that moment may arrive twice)."
                 )
             )
