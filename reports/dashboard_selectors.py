@@ -36,10 +36,9 @@ from assessments.demand import demand_skills
 from assessments.models import Assessment, SkillResult
 from catalog.models import CourseSkill
 from devplans.models import OPEN_STATUSES, CheckIn, FollowUpSurvey, LearningItem, Plan, SurveyAnswer
-from people.models import Department, Person
-from people.selectors import roles_for
+from people.models import Person
 
-from .filters import HR, MANAGER, ReportFilters
+from .filters import ReportFilters
 
 NO_DEPARTMENT = "No department"
 NO_PROFILE = "No role profile"
@@ -56,7 +55,7 @@ def share(part, whole) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _department(name) -> str:
+def department_name(name) -> str:
     return name or NO_DEPARTMENT
 
 
@@ -121,7 +120,7 @@ def skill_gaps(user, filters: ReportFilters, names: dict | None = None) -> list[
     )
     rows = [
         (
-            _department(row["person__department__name"]),
+            department_name(row["person__department__name"]),
             names.get(row["skill_results__skill__key"], {"name": row["skill_results__skill__key"]})["name"],
             row["assessed"],
             row["with_gap"],
@@ -146,7 +145,12 @@ def coverage(user, filters: ReportFilters) -> list[tuple]:
         .order_by("department__name")
     )
     return [
-        (_department(row["department__name"]), row["people"], row["assessed"], share(row["assessed"], row["people"]))
+        (
+            department_name(row["department__name"]),
+            row["people"],
+            row["assessed"],
+            share(row["assessed"], row["people"]),
+        )
         for row in grouped
     ]
 
@@ -180,7 +184,7 @@ def plan_funnel(user, filters: ReportFilters) -> list[tuple]:
     )
     return [
         (
-            _department(row["department__name"]),
+            department_name(row["department__name"]),
             row["people"],
             row["people"] - row["draft"] - row["agreed"] - row["active"] - row["done"],
             row["draft"],
@@ -226,7 +230,7 @@ def learning_completion(user, filters: ReportFilters) -> list[tuple]:
     )
     return [
         (
-            _department(row["plan__person__department__name"]),
+            department_name(row["plan__person__department__name"]),
             row["total"],
             row["completed"],
             row["in_progress"],
@@ -324,7 +328,7 @@ def costs(user, filters: ReportFilters) -> list[tuple]:
         cost = row["cost"] or 0
         rows.append(
             (
-                _department(department),
+                department_name(department),
                 row["course__currency"],
                 row["courses"],
                 cost,
@@ -333,7 +337,7 @@ def costs(user, filters: ReportFilters) -> list[tuple]:
             )
         )
     # Departments that closed gaps without any paid course in the period.
-    rows.extend((_department(d), "", 0, 0, n, None) for d, n in closed.items())
+    rows.extend((department_name(d), "", 0, 0, n, None) for d, n in closed.items())
     rows.sort(key=lambda r: (r[0], r[1]))
     return rows
 
@@ -387,7 +391,7 @@ def leaderboard(user, filters: ReportFilters) -> list[tuple]:
         rows.append(
             (
                 name,
-                _department(department),
+                department_name(department),
                 team,
                 assessed,
                 share(assessed, team),
@@ -473,62 +477,10 @@ def calibration(user, filters: ReportFilters, names: dict | None = None) -> list
             verdict = IN_LINE
         skill = names.get(key, {"name": key})["name"]
         rows.append(
-            (name, _department(department), skill, n, round(theirs, 2), round(expected, 2), difference, verdict)
+            (name, department_name(department), skill, n, round(theirs, 2), round(expected, 2), difference, verdict)
         )
     rows.sort(key=lambda r: (r[7] == TOO_FEW, -abs(r[6]), r[0], r[2]))
     return rows
 
 
 # --- filter choices -------------------------------------------------------------------------------------------------
-
-
-def department_choices(user, filters: ReportFilters) -> list[tuple[int, str]]:
-    """(id, name) of the departments the user may filter by: all, or those of their chain (one query)."""
-    departments = Department.objects.order_by("name")
-    if filters.viewer(user) == MANAGER:
-        scope = ReportFilters(scope=filters.scope).people(user, include_left=True)
-        departments = departments.filter(Exists(scope.filter(department_id=OuterRef("pk"))))
-    return list(departments.values_list("pk", "name"))
-
-
-MAX_MANAGER_CHOICES = 300
-
-
-def manager_choices(user, filters: ReportFilters) -> list[tuple[int, str]]:
-    """(id, "name (department)") of the managers the user may filter by; see manager_options."""
-    return manager_options(user, filters)[0]
-
-
-def manager_options(user, filters: ReportFilters) -> tuple[list[tuple[int, str]], bool]:
-    """(id, "name (department)") of the managers the user may filter by, and whether the list is cut short.
-
-    HR picks among all managers (of the chosen department, if any), a manager among the managers in
-    their own chain (themself included); L&D gets none. When there are more than MAX_MANAGER_CHOICES
-    (a list nobody reads), only the managers of managers are offered, and the list says so; the chosen
-    manager is always listed. One query, two when cut short.
-    """
-    viewer = filters.viewer(user)
-    if viewer not in (HR, MANAGER):
-        return [], False
-    people = ReportFilters(scope=filters.scope).people(user)
-    if viewer == MANAGER:
-        people = people | Person.objects.filter(pk=roles_for(user).person.pk)
-    if filters.department is not None:
-        people = people.filter(department_id=filters.department.pk)
-    has_reports = Exists(Person.objects.filter(manager_id=OuterRef("pk"), is_active=True))
-    managers = people.filter(has_reports)
-
-    def listed(queryset):
-        if filters.manager is not None:
-            queryset = queryset | Person.objects.filter(pk=filters.manager.pk)
-        return list(
-            queryset.order_by("full_name", "pk").values_list("pk", "full_name", "department__name")[
-                : MAX_MANAGER_CHOICES + 1
-            ]
-        )
-
-    rows, cut_short = listed(managers), False
-    if len(rows) > MAX_MANAGER_CHOICES:
-        manages_managers = Exists(Person.objects.filter(manager_id=OuterRef("pk"), is_active=True).filter(has_reports))
-        rows, cut_short = listed(managers.filter(manages_managers)), True
-    return [(pk, f"{name} ({_department(department)})") for pk, name, department in rows], cut_short

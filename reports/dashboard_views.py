@@ -15,8 +15,9 @@ from django.urls import NoReverseMatch, reverse
 from skillbridge.authz import hr_required
 
 from . import dashboard_selectors as selectors
+from . import filter_choices
 from .dashboards import REPORTS, compute_rows, reports_for
-from .filters import HR, LD, MANAGER, ORG, SCOPES, parse_filters, scopes_for
+from .filters import HR, LD, MANAGER, ORG, SCOPES, parse_filters
 
 # On the page, a long list of managers shows the first and the last this many; the export has them all.
 LEADERBOARD_ENDS = 25
@@ -166,25 +167,6 @@ def _sections(rows_by_key: dict, reports, filters) -> list[dict]:
     return sections
 
 
-def _filter_form(filters, user, names) -> dict:
-    managers, cut_short = selectors.manager_options(user, filters)
-    return {
-        "scopes": [(key, SCOPES[key]) for key in scopes_for(user)],
-        "departments": selectors.department_choices(user, filters),
-        "managers": managers,
-        "managers_cut_short": cut_short,
-        "skills": [(key, skill["name"]) for key, skill in sorted(names.items(), key=lambda i: i[1]["order"])],
-        "values": {
-            "scope": filters.scope,
-            "department": filters.department.pk if filters.department else None,
-            "manager": filters.manager.pk if filters.manager else None,
-            "from": filters.date_from.isoformat() if filters.date_from else "",
-            "to": filters.date_to.isoformat() if filters.date_to else "",
-            "skill": filters.skill_key,
-        },
-    }
-
-
 def dashboard(request):
     """HR's and L&D's organisation dashboard, or a manager's dashboard of their own chain; 403 for anyone else."""
     filters, messages = parse_filters(request, request.user)
@@ -203,7 +185,7 @@ def dashboard(request):
             "viewer": viewer,
             "heading": VIEWER_TITLES[viewer],
             "ignored": messages,
-            "form": _filter_form(filters, request.user, names),
+            "form": filter_choices.filter_form(request.user, filters, names),
             "sections": _sections(rows_by_key, reports, filters),
             "window": window,
             "heat_steps": HEAT_STEPS,
@@ -223,7 +205,7 @@ def calibration(request):
         raise PermissionDenied
     names = selectors.skill_names()
     rows = list(report.rows(request.user, filters, names=names))
-    form = _filter_form(filters, request.user, names)
+    form = filter_choices.filter_form(request.user, filters, names)
     form["scopes"] = [(ORG, SCOPES[ORG])]
     marked = [r for r in rows if r[7] in (selectors.LENIENT, selectors.HARSH)]
     judged = [r for r in rows if r[7] != selectors.TOO_FEW]

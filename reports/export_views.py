@@ -25,10 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from skillbridge.authz import hr_required
 
-from . import dashboard_selectors, tabular
 from . import export_selectors as selectors
 from . import export_services as services
-from .filters import HR, SCOPES, parse_filters, scopes_for
+from . import filter_choices, tabular
+from .filters import HR, parse_filters
 from .models import ExportJob, ExportLog
 
 LOG_PAGE_SIZE = 50
@@ -36,25 +36,6 @@ LOG_PAGE_SIZE = 50
 
 def _file_name(key: str) -> str:
     return f"skillbridge-{key.replace('_', '-')}-{timezone.localdate():%Y-%m-%d}"
-
-
-def _filter_form(user, filters) -> dict:
-    """The values the shared filter form (reports/partials/dashboard_filters.html) shows."""
-    names = dashboard_selectors.skill_names()
-    return {
-        "scopes": [(key, SCOPES[key]) for key in scopes_for(user)],
-        "departments": dashboard_selectors.department_choices(user, filters),
-        "managers": dashboard_selectors.manager_choices(user, filters),
-        "skills": [(key, skill["name"]) for key, skill in sorted(names.items(), key=lambda i: i[1]["order"])],
-        "values": {
-            "scope": filters.scope,
-            "department": filters.department.pk if filters.department else None,
-            "manager": filters.manager.pk if filters.manager else None,
-            "from": filters.date_from.isoformat() if filters.date_from else "",
-            "to": filters.date_to.isoformat() if filters.date_to else "",
-            "skill": filters.skill_key,
-        },
-    }
 
 
 @require_GET
@@ -73,7 +54,7 @@ def exports(request):
         {
             "filters": filters,
             "ignored": problems,
-            "form": _filter_form(user, filters),
+            "form": filter_choices.filter_form(user, filters),
             "query": filters.querystring(),
             "viewer": viewer,
             "is_hr": viewer == HR,

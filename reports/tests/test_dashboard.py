@@ -282,7 +282,7 @@ def test_cost_counts_courses_completed_in_the_period_whenever_they_were_added(da
 
 
 def test_hr_may_pick_any_manager_and_a_manager_only_those_in_their_chain(data):
-    from reports.dashboard_selectors import manager_choices, manager_options
+    from reports.filter_choices import manager_choices, manager_options
 
     below_brian = PersonFactory(manager=data.employee_person, department=data.manager_person.department)
     assert below_brian  # Brian now manages someone
@@ -301,10 +301,10 @@ def test_hr_may_pick_any_manager_and_a_manager_only_those_in_their_chain(data):
 
 
 def test_a_long_list_of_managers_offers_the_managers_of_managers(data, monkeypatch):
-    from reports import dashboard_selectors
+    from reports import filter_choices
 
-    monkeypatch.setattr(dashboard_selectors, "MAX_MANAGER_CHOICES", 1)
+    monkeypatch.setattr(filter_choices, "MAX_MANAGER_CHOICES", 1)
     PersonFactory(manager=data.employee_person, department=data.manager_person.department)
     filters, _ = parse_filters(QueryDict(""), data.hr)
-    choices, cut_short = dashboard_selectors.manager_options(data.hr, filters)
+    choices, cut_short = filter_choices.manager_options(data.hr, filters)
     assert cut_short and [label for _, label in choices] == ["Kate Morgan (Engineering)"]
