@@ -10,6 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+
+from skillbridge.log_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "csp",
     "skillbridge",
     "people",
     "catalog",
@@ -51,8 +55,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One log line per request with a request id (X-Request-ID); first, so it times and sees everything.
+    "skillbridge.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (static files included).
+    "csp.middleware.CSPMiddleware",
+    "skillbridge.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL byte in the path, query string or a form field is answered 400 before any view sees it.
+    "skillbridge.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,6 +71,8 @@ MIDDLEWARE = [
     # Deny by default: every view needs a login unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session past SESSION_COOKIE_AGE or idle for SESSION_IDLE_TIMEOUT (after messages: it says why).
+    "skillbridge.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -127,7 +140,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 # --- Sessions and cookies -------------------------------------------------
+# Absolute expiry: a session ends SESSION_COOKIE_AGE after sign-in, however busy. Django's own expiry
+# moves on whenever the session is saved, so skillbridge/middleware.py keeps the sign-in time and ends the
+# session there; requests alone never save it (SESSION_SAVE_EVERY_REQUEST off).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)  # a working day
+SESSION_SAVE_EVERY_REQUEST = False
+# Idle expiry (skillbridge/middleware.py): no request for this many seconds signs the session out.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -135,6 +154,31 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Features no page uses are switched off for the page and anything it embeds.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and requests come from this site
+# only. No template has an inline script, event handler or style attribute (data for charts is a
+# json_script block, which browsers never run); htmx's own indicator <style> is switched off in
+# base.html and its two rules live in static/css/skillbridge.css. The one inline <style> is the 500
+# page's, which must not depend on static files: it is allowed by its hash (a test keeps the two equal).
+# Bootstrap's CSS draws its icons (select arrows, check marks) from data: SVGs, hence img-src data:.
+ERROR_PAGE_STYLE_HASH = "'sha256-G/BjYXJSEa0hbND9my4pfanmfO9glJYeWIAZxf9kiuY='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, ERROR_PAGE_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
@@ -143,6 +187,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # A load balancer probes over plain HTTP: the health and readiness answers are not redirected.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     if env.bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -240,13 +286,8 @@ FOLLOW_UP_AFTER_DAYS = env.int("FOLLOW_UP_AFTER_DAYS", default=182)  # after a p
 SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=30)  # how long a survey or observation link works
 
 # --- Logging --------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Plain text for a first run; LOG_FORMAT=json gives one JSON object per line (skillbridge/log_config.py).
+LOGGING = logging_config(fmt=env("LOG_FORMAT", default="text"), level=env("LOG_LEVEL", default="INFO"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import health_views, views
 from .forms import EmailAuthenticationForm, LabelledPasswordResetForm
 
 admin.site.site_header = "SkillBridge administration"
@@ -11,6 +11,9 @@ admin.site.site_title = "SkillBridge admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("status/", views.status, name="status"),
+    # Probes for load balancers and process managers: no login, no trailing slash (deploy/README.md).
+    path("healthz", health_views.healthz, name="healthz"),
+    path("readyz", health_views.readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

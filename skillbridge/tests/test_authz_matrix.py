@@ -43,6 +43,9 @@ LINK_FOR_KATE = {**dict.fromkeys(ROLES, 403), "anonymous": 200, "manager": 200}
 MATRIX = {
     "home": ("get", None, _everyone(302)),
     "status": ("get", None, _only({"admin"})),
+    # Probes for the load balancer: open to everyone, logged in or not.
+    "healthz": ("get", None, _everyone(200, anonymous=200)),
+    "readyz": ("get", None, _everyone(200, anonymous=200)),
     "login": ("get", None, _everyone(302, anonymous=200)),
     "logout": ("post", None, _everyone(302)),
     "password_change": ("get", None, _everyone(200)),
