@@ -222,6 +222,7 @@ class BatchResult:
     failed: int = 0
     retry: list[int] = field(default_factory=list)
     retry_in: timedelta = timedelta(0)
+    error: str = ""  # the mail server error that stopped the batch
 
 
 def _claim(email_ids: list[int]) -> list[int]:
@@ -326,6 +327,7 @@ def send_recorded_emails(*, email_ids: list[int]) -> BatchResult:
                 _release(untried)
                 result.failed += 0 if delay else 1
                 result.retry = ([email.pk] if delay else []) + untried
+                result.error = f"{type(error).__name__}: {error}"
                 result.retry_in = delay or retry_delay(1)
                 break
             except Exception as error:  # a message that cannot be built will not get better by retrying
@@ -350,8 +352,7 @@ def send_recorded_email(*, email_id: int) -> bool:
     """
     result = send_recorded_emails(email_ids=[email_id])
     if result.retry:
-        error = OutboundEmail.objects.values_list("last_error", flat=True).get(pk=email_id)
-        raise MailServerError(error)
+        raise MailServerError(result.error)
     return result.sent == 1
 
 

@@ -22,11 +22,6 @@ def department_choices(user, filters: ReportFilters) -> list[tuple[int, str]]:
 MAX_MANAGER_CHOICES = 300
 
 
-def manager_choices(user, filters: ReportFilters) -> list[tuple[int, str]]:
-    """(id, "name (department)") of the managers the user may filter by; see manager_options."""
-    return manager_options(user, filters)[0]
-
-
 def manager_options(user, filters: ReportFilters) -> tuple[list[tuple[int, str]], bool]:
     """(id, "name (department)") of the managers the user may filter by, and whether the list is cut short.
 
