@@ -31,6 +31,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the dashboards' figures of one test are not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager_unless_services(request):
     """Tasks run inline in tests, except in tests marked `services`, which use the real broker."""
     from skillbridge.celery import app

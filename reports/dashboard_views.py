@@ -10,12 +10,15 @@ from decimal import Decimal
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 
 from skillbridge.authz import hr_required
 
 from . import dashboard_selectors as selectors
 from . import filter_choices
+from .dashboard_cache import FRESH_FOR, cached
 from .dashboards import REPORTS, compute_rows, reports_for
 from .filters import HR, LD, MANAGER, ORG, SCOPES, parse_filters
 
@@ -174,8 +177,19 @@ def dashboard(request):
     if viewer is None:
         raise PermissionDenied
     reports = reports_for(request.user, filters)
-    names = selectors.skill_names()
-    rows_by_key = compute_rows(request.user, filters, reports, names)
+    computed = {}
+
+    def page_parts():
+        # Rendered without the request: nothing but the cache key's parts may go into what is shared.
+        names = selectors.skill_names()
+        computed["sections"] = _sections(compute_rows(request.user, filters, reports, names), reports, filters)
+        context = {"sections": computed["sections"], "filters": filters, "heat_steps": HEAT_STEPS}
+        return {
+            "sections_html": render_to_string("reports/partials/dashboard_sections.html", context),
+            "form": filter_choices.filter_form(request.user, filters, names),
+        }
+
+    parts, computed_at = cached(request.user, filters, reports, page_parts)
     window = filters.window()
     return render(
         request,
@@ -185,10 +199,12 @@ def dashboard(request):
             "viewer": viewer,
             "heading": VIEWER_TITLES[viewer],
             "ignored": messages,
-            "form": filter_choices.filter_form(request.user, filters, names),
-            "sections": _sections(rows_by_key, reports, filters),
+            "form": parts["form"],
+            "sections_html": mark_safe(parts["sections_html"]),  # noqa: S308 -- our template's output, escaped there
+            "sections": computed.get("sections"),  # None when the page came from the cache
             "window": window,
-            "heat_steps": HEAT_STEPS,
+            "computed_at": computed_at,
+            "fresh_minutes": FRESH_FOR // 60,
             "may_calibrate": REPORTS["calibration"].allows(request.user, filters),
         },
     )

@@ -238,6 +238,23 @@ ADMINS = [("Admin", a) for a in env.list("ADMINS", default=[])]
 # Links in e-mails are absolute: scheme and host of the site as people reach it.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Cache ----------------------------------------------------------------
+# The dashboards' figures are kept here between page views (reports/dashboard_cache.py). In
+# production CACHE_URL names a Redis (redis://host:6379/1, a database apart from Celery's) so
+# every web process shares one cache; a Redis that is down is a miss, never an error, and
+# answers in at most a fifth of a second. Without CACHE_URL each process has its own memory.
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "skillbridge",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
 # --- Celery ---------------------------------------------------------------
 # Without REDIS_URL, tasks run eagerly inside the calling process, so a first
 # run needs no broker and no worker.
