@@ -13,7 +13,7 @@ from django.utils import formats
 
 from assessments.models import Skill
 from catalog.models import Course, CourseSkill
-from people.selectors import is_below, person_for, visible_people
+from people.selectors import is_below, person_for, seen_by, visible_people
 
 from .models import (
     OPEN_STATUSES,
@@ -49,10 +49,17 @@ def is_direct_manager(user, person) -> bool:
 # --- plans ---------------------------------------
 
 
+_PLAN_PAGE_RELATED = ("person__user", "person__manager", "person__department", "target_role", "created_by")
+
+
 def visible_plans(user) -> QuerySet[Plan]:
-    return Plan.objects.filter(person__in=visible_people(user)).select_related(
-        "person__user", "person__manager", "person__department", "target_role", "created_by"
-    )
+    return Plan.objects.filter(person__in=visible_people(user)).select_related(*_PLAN_PAGE_RELATED)
+
+
+def visible_plan(user, pk: int) -> QuerySet[Plan]:
+    """The plan with this id if the user may see it (as visible_plans()), else nothing: a walk up the
+    org chart from its person rather than a list of the user's whole chain."""
+    return Plan.objects.filter(pk=pk).filter(seen_by(user, "person_id")).select_related(*_PLAN_PAGE_RELATED)
 
 
 def open_plan_for(person) -> Plan | None:

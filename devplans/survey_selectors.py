@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from assessments.recommending import Outcome
+from skillbridge.data_cache import remember
 
 from .models import FollowUpSurvey, Goal, LearningItem, Plan, SurveyAnswer
 
@@ -50,9 +51,14 @@ def preferred_answers() -> QuerySet[SurveyAnswer]:
 def course_outcomes() -> dict[int, Outcome]:
     """{course id: Outcome(improved, total)} over the follow-up answers for the goals each course was taken for.
 
-    improved counts "gap closed" and "improved"; one aggregate query. Feed it to
-    assessments.selectors.recommendations_for(..., outcomes=course_outcomes()).
+    improved counts "gap closed" and "improved"; one aggregate query over the whole organisation, kept
+    in the cache until an answer, a goal or a course item changes (skillbridge/data_cache.py). Feed it
+    to assessments.selectors.recommendations_for(..., outcomes=course_outcomes()).
     """
+    return remember("course-outcomes", [], _course_outcomes)[0]
+
+
+def _course_outcomes() -> dict[int, Outcome]:
     rows = (
         preferred_answers()
         .filter(goal__learning_items__status=LearningItem.Status.COMPLETED)

@@ -42,7 +42,7 @@ SEARCH_RESULTS = 10
 
 def visible_plan(request, pk) -> Plan:
     """A plan the user may see (someone else's answers 404)."""
-    return get_object_or_404(selectors.visible_plans(request.user), pk=pk)
+    return get_object_or_404(selectors.visible_plan(request.user, pk))
 
 
 def managed_plan(request, pk) -> Plan:

@@ -9,7 +9,7 @@ from .importer import COLUMNS
 
 
 def person_detail(request, pk):
-    person = get_object_or_404(selectors.visible_people(request.user), pk=pk)
+    person = get_object_or_404(selectors.visible_person(request.user, pk))
     reports = selectors.reports_of(request.user, person)
     me = selectors.person_for(request.user)
     can_assess = bool(me and person.is_active and selectors.is_below(me.pk, manager_id=person.pk))

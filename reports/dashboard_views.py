@@ -15,10 +15,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from skillbridge.authz import hr_required
+from skillbridge.data_cache import FRESH_FOR
 
 from . import dashboard_selectors as selectors
 from . import filter_choices
-from .dashboard_cache import FRESH_FOR, cached
+from .dashboard_cache import cached
 from .dashboards import REPORTS, compute_rows, reports_for
 from .filters import HR, LD, MANAGER, ORG, SCOPES, parse_filters
 

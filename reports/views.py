@@ -2,8 +2,7 @@ from django.shortcuts import render
 
 from people import selectors as people_selectors
 from skillbridge.authz import hr_required
-
-from .dashboard_cache import remember
+from skillbridge.data_cache import remember
 
 
 @hr_required
