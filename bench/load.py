@@ -11,7 +11,8 @@ With --think N each user waits about N seconds between pages (0, the default, me
 1. logs in (server-side sessions, as the login page would) the 40 managers with the most people below
    them, and an HR user, and picks for each manager a report's person page and plan page;
 2. collects the static files and starts gunicorn with deploy/gunicorn.conf.py and production settings
-   (DEBUG off; X-Forwarded-Proto https, as behind the TLS load balancer);
+   (DEBUG off; X-Forwarded-Proto https, as behind the TLS load balancer; the shared Redis cache at
+   CACHE_URL, redis://127.0.0.1:6379/1 unless set);
 3. runs locust headless once per page, --users concurrent users with no think time for --seconds: the
    bare view (/healthz: no database, a constant string, through the whole middleware stack) first, then
    each page, and prints requests/s, p50, p95 and p99 and failures, with each page's requests/s as a
@@ -115,6 +116,8 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         "SECURE_SSL_REDIRECT": "false",
         "PORT": str(port),
         "LOG_LEVEL": "warning",
+        # The shared cache production uses for kept figures (skillbridge/data_cache.py).
+        "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/1"),
     }
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL byte in the path, query string or a form field is answered 400 before any view sees it.
     "skillbridge.middleware.RejectNulBytesMiddleware",
+    # The database not answering (down, restarting) is a 503 page with Retry-After, never a stack trace.
+    "skillbridge.db_unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out a session past SESSION_COOKIE_AGE or idle for SESSION_IDLE_TIMEOUT (after messages: it says why).
     "skillbridge.middleware.SessionExpiryMiddleware",
+    # A form posted twice with one submit token (a double click) is handled once (needs user and messages).
+    "skillbridge.submit_once.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -292,6 +296,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-due-reminders": {"task": "devplans.tasks.send_due_reminders", "schedule": 15 * 60.0},
     # Background exports whose task was lost (broker down) start within a few minutes.
     "requeue-waiting-exports": {"task": "reports.tasks.requeue_waiting_exports", "schedule": 5 * 60.0},
+    # Submit tokens of forms posted more than a day ago are forgotten (skillbridge/submit_once.py).
+    "forget-old-form-submissions": {"task": "skillbridge.tasks.forget_old_form_submissions", "schedule": 60 * 60.0},
 }
 
 # --- Reminders (devplans/reminders.py) ------------------------------------
