@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from people.audit import track
+
 
 class Level(models.IntegerChoices):
     """The four levels of every skill."""
@@ -154,6 +156,7 @@ class TargetLevel(models.Model):
         return f"{self.role_profile}: {self.skill_key} → {self.level}"
 
 
+@track(model_name="PersonRoleAuditEvent", fields=["person", "current_profile", "target_profile"])
 class PersonRole(models.Model):
     """A person's current role profile and, if they are aiming for one, their target profile."""
 
@@ -206,6 +209,10 @@ class MistakeFrequency(models.IntegerChoices):
     DAILY = 4, "Most days"
 
 
+@track(
+    model_name="AssessmentAuditEvent",
+    fields=["person", "assessor", "kind", "status", "rubric_version", "role_profile", "submitted_at"],
+)
 class Assessment(models.Model):
     """One person's ratings of another's (or their own) observed behaviours, at one time.
 
@@ -276,6 +283,11 @@ class Rating(models.Model):
         return f"{self.behaviour}: {self.get_frequency_display()}"
 
 
+@track(
+    model_name="SkillResultAuditEvent",
+    fields=["assessment", "skill", "mistake_frequency", "impact", "level", "target", "gap", "priority"],
+    text=["note", "mistakes"],
+)
 class SkillResult(models.Model):
     """One skill within an assessment: the note, the triage answers and, once submitted, the gap.
 

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from people.audit import track
+
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 OPEN_STATUSES = ("draft", "agreed", "active")
 
@@ -32,6 +34,22 @@ class Cadence(models.IntegerChoices):
     QUARTERLY = 12, "Every twelve weeks"
 
 
+@track(
+    model_name="PlanAuditEvent",
+    fields=[
+        "person",
+        "status",
+        "target_role",
+        "cadence_weeks",
+        "revision",
+        "agreed_revision",
+        "source_assessment",
+        "template",
+        "agreed_at",
+        "ended_at",
+    ],
+    text=["career_goal", "end_reason"],
+)
 class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -129,6 +147,11 @@ class PlanRevision(models.Model):
         return bool(self.manager_confirmed_at and self.employee_confirmed_at)
 
 
+@track(
+    model_name="GoalAuditEvent",
+    fields=["plan", "skill", "source_result", "start_level", "target_level", "due_on", "progress"],
+    text=["outcome"],
+)
 class Goal(models.Model):
     """One skill to grow, with the level to reach, a measurable outcome in plain words, and a due date."""
 
@@ -168,6 +191,11 @@ class Goal(models.Model):
         return f"{self.skill} → level {self.target_level}"
 
 
+@track(
+    model_name="LearningItemAuditEvent",
+    fields=["plan", "goal", "course", "status", "due_on", "replaces", "completed_on", "observed_at"],
+    text=["reason", "postponed_reason", "employee_note", "manager_observation"],
+)
 class LearningItem(models.Model):
     """A catalog course in the plan, and where it stands."""
 
@@ -226,6 +254,11 @@ class LearningItem(models.Model):
         return self.status == self.Status.COMPLETED and not self.observed_at
 
 
+@track(
+    model_name="PracticeItemAuditEvent",
+    fields=["plan", "goal", "status", "due_on", "reflected_at", "feedback_at"],
+    text=["description", "reflection", "manager_feedback"],
+)
 class PracticeItem(models.Model):
     """An on-the-job, safe-to-fail assignment, with the person's reflection and the manager's feedback."""
 
@@ -269,6 +302,11 @@ class PracticeItem(models.Model):
         return bool(self.reflected_at) and (not self.feedback_at or self.feedback_at < self.reflected_at)
 
 
+@track(
+    model_name="CheckInAuditEvent",
+    fields=["plan", "scheduled_for", "status", "held_on", "recorded_by"],
+    text=["agenda", "manager_feedback", "employee_comment"],
+)
 class CheckIn(models.Model):
     """A check-in between the manager and the person: scheduled from the plan's cadence, then held."""
 
@@ -326,6 +364,11 @@ class GoalProgress(models.Model):
         return f"{self.goal}: {self.get_progress_display()}"
 
 
+@track(
+    model_name="FeedbackAuditEvent",
+    fields=["person", "plan", "checkin", "skill", "behaviour", "given_by"],
+    text=["text"],
+)
 class Feedback(models.Model):
     """Feedback a manager documents for a person, tied to a skill or one of its behaviours; the person sees it."""
 

@@ -1,10 +1,13 @@
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from .audit import VIEWED, track
 
 # Group names for the two staff roles. Managers are not a group: a manager is
 # anyone with active reports.
@@ -27,6 +30,12 @@ class Department(models.Model):
         return self.name
 
 
+# The org chart's part of the audit trail: who reports to whom, where, as what, and leaving.
+@track(
+    model_name="PersonAuditEvent",
+    fields=["manager", "department", "job_title", "is_active", "left_on"],
+    manual=[VIEWED],
+)
 class Person(models.Model):
     """Someone in the org chart, tied one-to-one to the login account."""
 
@@ -158,3 +167,23 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to} ({self.get_status_display().lower()})"
+
+
+# The audit trail of the login accounts (django.contrib.auth): who may sign in, who is staff or superuser, and the
+# HR and L&D roles, which are group memberships. Triggers on a model of another app are declared on a proxy of it
+# (django-pgtrigger's way), so that their migrations, and the event models, live here rather than in auth.
+User = get_user_model()
+
+
+@track(model_name="UserAuditEvent", fields=["is_active", "is_staff", "is_superuser"])
+class AuditedUser(User):
+    class Meta:
+        proxy = True
+        verbose_name = "account"
+
+
+@track(model_name="GroupMembershipAuditEvent", fields=["user", "group"], obj_field=False)
+class AuditedGroupMembership(User.groups.through):
+    class Meta:
+        proxy = True
+        verbose_name = "group membership"

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from people.selectors import visible_people
 from skillbridge.authz import hr_required
 
-from . import export_services, privacy, tabular
+from . import audit_services, export_services, privacy, tabular
 from .models import ExportLog
 
 FORMATS = ("json", "csv")
@@ -25,6 +25,8 @@ def _person(request, pk):
 def person_data(request, pk):
     """What is held about one person, with the downloads and, for a leaver, the way to anonymise them."""
     person = _person(request, pk)
+    # Opening this page is part of the person's history (reports/audit_services.py), like downloading it.
+    audit_services.record_person_data_viewed(person_id=person.pk, user=request.user, url=request.path)
     return render(
         request,
         "reports/privacy_person.html",

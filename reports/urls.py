@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("reports.dashboard_urls")),
     # Exports, the export log and data-subject requests.
     path("", include("reports.export_urls")),
+    # The audit trail: one person's history (HR).
+    path("", include("reports.audit_urls")),
 ]

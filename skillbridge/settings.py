@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # The audit trail: PostgreSQL triggers record changes to audited models (people/audit.py).
+    "pgtrigger",
+    "pghistory",
     "skillbridge",
     "people",
     "catalog",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail: the user and path go with every change the triggers record (PostgreSQL only).
+    "reports.audit_middleware.AuditMiddleware",
     # Deny by default: every view needs a login unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

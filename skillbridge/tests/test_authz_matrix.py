@@ -20,6 +20,7 @@ from assessments.selectors import current_rubric
 from assessments.services.rubric import start_draft
 from catalog.models import Course, CourseImport, LearningRequest
 from people.models import OrgImport, OutboundEmail
+from reports.tests.authz_audit_rows import ROWS as AUDIT_ROWS
 from reports.tests.authz_dashboard_rows import ROWS as DASHBOARD_ROWS
 from reports.tests.authz_export_rows import ROWS as EXPORT_ROWS
 
@@ -260,6 +261,7 @@ MATRIX = {
 # The reports pages keep their rows next to their tests.
 MATRIX.update(DASHBOARD_ROWS)
 MATRIX.update(EXPORT_ROWS)
+MATRIX.update(AUDIT_ROWS)
 
 
 def _names(resolver=None, namespace=""):
@@ -373,3 +375,18 @@ def test_admin_pages_are_for_staff_only(client, world, role):
             assert status in (200, 302), f"{name}: {status}"
         else:
             assert status in (302, 403), f"{role} reached {name}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_htmx_requests_get_the_same_answer_as_the_page(client, world, role):
+    """Pages that answer htmx with a fragment (a status panel, the plan panel, the gaps) check access the
+    same way: every GET in the matrix, asked for as htmx does, answers what the page answers."""
+    user = getattr(world, role)
+    if user is not None:
+        client.force_login(user)
+    for name, (method, kwargs_for, expected) in sorted(MATRIX.items()):
+        if method != "get":
+            continue
+        url = reverse(name, kwargs=kwargs_for(world) if kwargs_for else None)
+        response = client.get(url, headers={"HX-Request": "true"})
+        assert response.status_code == expected[role], f"{role} htmx GET {url}"
