@@ -14,9 +14,10 @@ With --think N each user waits about N seconds between pages (0, the default, me
    (DEBUG off; X-Forwarded-Proto https, as behind the TLS load balancer; the shared Redis cache at
    CACHE_URL, redis://127.0.0.1:6379/1 unless set);
 3. runs locust headless once per page, --users concurrent users with no think time for --seconds: the
-   bare view (/healthz: no database, a constant string, through the whole middleware stack) first, then
-   each page, and prints requests/s, p50, p95 and p99 and failures, with each page's requests/s as a
-   share of the bare view's.
+   bare view (/healthz: no database, a constant string, through the whole middleware stack, asked for
+   without a session) first, the same with a logged-in session (the floor of every logged-in page: it
+   reads the session), then each page, and prints requests/s, p50, p95 and p99 and failures, with each
+   page's requests/s as a share of the bare view's.
 """
 
 import argparse
@@ -53,6 +54,7 @@ HR_LOGIN = "bench-load-hr@example.com"
 # Scenario → (who, what it asks for); bare first, the reference.
 SCENARIOS = {
     "bare": "the bare view (/healthz)",
+    "bare_session": "the bare view, logged in (/healthz with a session)",
     "team": "manager: My team",
     "person": "manager: a report's person page",
     "plan": "manager: a report's plan",

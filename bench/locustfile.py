@@ -36,7 +36,7 @@ class PageUser(FastHttpUser):
 
     @task
     def page(self):
-        path = "/healthz" if SCENARIO == "bare" else self.me[SCENARIO]
+        path = "/healthz" if SCENARIO.startswith("bare") else self.me[SCENARIO]
         # No redirects followed: a page that sends the user to log in is a failure, not a fast page.
         with self.client.get(
             path, headers=self.headers, name=SCENARIO, catch_response=True, allow_redirects=False

@@ -17,6 +17,7 @@ from django.utils import timezone
 from assessments.models import Level
 from assessments.selectors import course_outcomes, gap_overview, recommendations_for
 from catalog.selectors import courses_for
+from skillbridge.data_cache import remember
 
 from . import selectors
 from .forms import (
@@ -136,28 +137,32 @@ def attempt(request, *, make_form, call, page: dict, success, redirect_to, curre
 # --- the plan page and My plan -------------------------------------------------------------------------------------
 
 
-def recommended_courses(user, plan: Plan, goals, *, search: str = "") -> dict:
-    """Courses to add: the person's recommendations (leaving out what they had in any plan), and search results."""
-    person = plan.person
-    overview = gap_overview(person)
+def _recommended(person) -> list[dict]:
+    """The person's ranked courses for their gaps, leaving out what they had in any plan."""
     ranking = recommendations_for(
         person,
-        gaps=overview["gaps"],
+        gaps=gap_overview(person)["gaps"],
         exclude_course_ids=selectors.courses_in_plans(person),
         outcomes=course_outcomes(),
         limit=RECOMMENDED_COURSES,
     )
-    goal_for = {goal.skill.key: goal for goal in goals}
-    recommended = [
-        {
-            "course_id": r.course.course_id,
-            "title": r.course.title,
-            "reason": r.reason,
-            "goal": goal_for.get(r.gap.skill_key),
-            "skill_key": r.gap.skill_key,
-        }
+    return [
+        {"course_id": r.course.course_id, "title": r.course.title, "reason": r.reason, "skill_key": r.gap.skill_key}
         for r in ranking.recommendations
     ]
+
+
+def recommended_courses(user, plan: Plan, goals, *, search: str = "") -> dict:
+    """Courses to add: the person's recommendations, and search results.
+
+    The recommendations are kept in the cache (skillbridge/data_cache.py) while the person's assessments,
+    plans and the catalog stay the same: ranking them reads the gaps, the courses and every follow-up
+    answer, about a sixth of the manager's plan page."""
+    person = plan.person
+    # settle=0: a course just added to the plan must leave the list at once.
+    kept, _ = remember("recommended-courses", [person.pk], lambda: _recommended(person), settle=0)
+    goal_for = {goal.skill.key: goal for goal in goals}
+    recommended = [{**r, "goal": goal_for.get(r["skill_key"])} for r in kept]
     results = list(courses_for(user, search=search)[:SEARCH_RESULTS]) if search else []
     return {"recommended": recommended, "results": results, "search": search}
 

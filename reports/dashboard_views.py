@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from skillbridge.authz import hr_required
-from skillbridge.data_cache import FRESH_FOR
+from skillbridge.data_cache import SETTLE_FOR
 
 from . import dashboard_selectors as selectors
 from . import filter_choices
@@ -205,7 +205,7 @@ def dashboard(request):
             "sections": computed.get("sections"),  # None when the page came from the cache
             "window": window,
             "computed_at": computed_at,
-            "fresh_minutes": FRESH_FOR // 60,
+            "settle_seconds": SETTLE_FOR,
             "may_calibrate": REPORTS["calibration"].allows(request.user, filters),
         },
     )

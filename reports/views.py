@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from people import selectors as people_selectors
 from skillbridge.authz import hr_required
-from skillbridge.data_cache import remember
+from skillbridge.data_cache import SETTLE_FOR, remember
 
 
 @hr_required
@@ -23,6 +23,7 @@ def home(request):
         {
             **figures,
             "computed_at": computed_at,
+            "settle_seconds": SETTLE_FOR,
             "imports": people_selectors.recent_org_imports(request.user, limit=5),
             "chart": {
                 "labels": [d["name"] for d in figures["departments"]],

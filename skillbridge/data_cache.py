@@ -3,11 +3,14 @@ headcount, the courses' measured success (each a few to a few hundred millisecon
 whole organisation, asked for far more often than the data changes).
 
 remember(name, parts, compute) keeps what compute() gives under the name, the parts (whatever else
-decides it, such as who looks and the filters), the day, a fingerprint of the code (a new release
-never reads an older one's) and a data version. The data version moves on when a row of a watched
-model is saved or deleted (signals connected in skillbridge/apps.py, run once the transaction
-commits), so the next page after a change computes afresh. Bulk updates that skip signals are caught
-by the time limit, FRESH_FOR; pages that show kept figures say when they were computed.
+decides it, such as who looks and the filters), the day and a fingerprint of the code (a new release
+never reads an older one's), with the data version it was computed at. The data version moves on
+when a row of a watched model is saved or deleted (signals connected in skillbridge/apps.py, run once
+the transaction commits), so the next page after a change computes afresh, unless the kept figures
+are younger than SETTLE_FOR seconds: then they are served, so a busy organisation (a change every
+few seconds) costs each figure at most one computation per SETTLE_FOR. Bulk updates that skip
+signals are caught by the time limit, FRESH_FOR. Pages that show kept figures say when they were
+computed.
 
 The cache is shared by the web processes when CACHE_URL names a Redis (production; see settings.py);
 a Redis that is down is a miss, never an error. Without CACHE_URL each process has its own memory
@@ -16,6 +19,7 @@ cache (the demo and the tests).
 
 import hashlib
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -26,7 +30,8 @@ from django.utils import timezone
 # The project's own code, fingerprinted with the templates (CODE_VERSION).
 APPS = ("skillbridge", "people", "catalog", "assessments", "devplans", "reports")
 
-FRESH_FOR = 300  # seconds
+FRESH_FOR = 300  # seconds: the longest anything is kept (bulk updates skip the signals)
+SETTLE_FOR = 30  # seconds: the least time something is kept, however often the data changes
 VERSION_KEY = "data-version"
 
 # What the kept figures count: a save or delete of any of these moves the data version on.
@@ -41,6 +46,7 @@ WATCHED_MODELS = (
     "assessments.TargetLevel",
     "assessments.PersonRole",
     "catalog.Course",
+    "catalog.CourseSkill",
     "devplans.Plan",
     "devplans.Goal",
     "devplans.LearningItem",
@@ -86,16 +92,25 @@ def data_changed(**_) -> None:
     transaction.on_commit(_move_on)
 
 
-def remember(name: str, parts: list, compute):
+def remember(name: str, parts: list, compute, *, settle: int = SETTLE_FOR):
     """(what compute() gives, when it was computed), from the cache while the data has not changed.
 
     compute() must depend on nothing but `name` and `parts`: it is shared by everyone who asks with
     the same ones. The day is part of the key too (periods default to "the last six months").
+
+    What was computed less than `settle` seconds ago is served even when the data has moved on since:
+    in a busy organisation something changes every few seconds, and without this each change would
+    make every kept figure cost its full price again. So figures are at most `settle` seconds behind
+    a change, and each is computed at most once per `settle` seconds, however busy.
     """
-    key_parts = [CODE_VERSION, name, *map(str, parts), timezone.localdate().isoformat(), str(data_version())]
+    key_parts = [CODE_VERSION, name, *map(str, parts), timezone.localdate().isoformat()]
     key = "kept:" + name + ":" + hashlib.sha256("|".join(key_parts).encode()).hexdigest()
+    version = data_version()
     kept = cache.get(key)
-    if kept is None:
-        kept = (compute(), timezone.now())
-        cache.set(key, kept, FRESH_FOR)
-    return kept
+    if kept is not None:
+        value, computed_at, kept_version = kept
+        if kept_version == version or timezone.now() - computed_at < timedelta(seconds=settle):
+            return value, computed_at
+    value, computed_at = compute(), timezone.now()
+    cache.set(key, (value, computed_at, version), FRESH_FOR)
+    return value, computed_at

@@ -460,6 +460,22 @@ def test_the_manager_sees_recommended_courses_and_adds_one_with_its_reason(clien
     assert item.goal == goal and item.reason.startswith("Delegation, level 1 → 3")
 
 
+def test_a_course_added_leaves_the_recommendations_at_once(client, org, django_capture_on_commit_callbacks):
+    assess(org.employee_person, org.manager, delegation=(1, 3, 9))
+    plan, _ = plan_with_goal(org)
+    course = course_for("delegation", title="Delegate with confidence")
+    client.force_login(org.manager)
+
+    def recommended():
+        return [r["course_id"] for r in client.get(plan_url(plan)).context["add_course"]["recommended"]]
+
+    assert recommended() == [course.pk]
+    assert recommended() == [course.pk]  # kept in the cache (skillbridge/data_cache.py)...
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("devplans:add_learning_item", args=[plan.pk]), {"course": course.pk, "goal": ""})
+    assert recommended() == []  # ...until the plan changes
+
+
 def test_the_manager_finds_any_active_course_by_search(client, org):
     plan, _ = plan_with_goal(org)
     course_for("coaching", title="Listening at work")

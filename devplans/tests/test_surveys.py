@@ -15,6 +15,7 @@ from devplans.models import FollowUpSurvey, LearningItem, ObservationRequest, Pl
 from devplans.services import items, plans, surveys
 from devplans.tests.helpers import assess, course_for, in_weeks, skill
 from people.outbox import render_email
+from skillbridge.data_cache import SETTLE_FOR
 
 pytestmark = pytest.mark.django_db
 
@@ -551,13 +552,14 @@ def completed_course(org, plan, key="delegation", course=None):
     return items.set_learning_status(item=item, by=org.employee, expected_version=item.version, status="completed")
 
 
-def test_course_outcomes_prefer_the_managers_answer(org, django_capture_on_commit_callbacks):
+def test_course_outcomes_prefer_the_managers_answer(org, django_capture_on_commit_callbacks, time_machine):
     plan, manager_survey, employee_survey = surveys_for(org)
     item = completed_course(org, plan)
     surveys.answer_survey(survey=employee_survey, answers=rated(plan, ALWAYS))
     assert survey_selectors.course_outcomes() == {item.course_id: (1, 1)}
-    with django_capture_on_commit_callbacks(execute=True):  # the kept figures are renewed at commit
+    with django_capture_on_commit_callbacks(execute=True):  # kept figures are renewed after a commit...
         surveys.answer_survey(survey=manager_survey, answers=rated(plan, NEVER))
+    time_machine.move_to(timezone.now() + timedelta(seconds=SETTLE_FOR))  # ...once they are SETTLE_FOR old
     assert survey_selectors.course_outcomes() == {item.course_id: (0, 1)}
 
 

@@ -1,13 +1,17 @@
 """The dashboards' figures are kept in the cache until the data they count changes (reports/dashboard_cache.py)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from devplans.tests.helpers import assess
 from people.models import Person
 from reports.tests.test_dashboard import build
+from skillbridge.data_cache import SETTLE_FOR
 
 pytestmark = pytest.mark.django_db
 
@@ -43,20 +47,32 @@ def test_a_second_view_reads_the_figures_from_the_cache_and_says_when_they_were_
     assert "Figures as of" in second.content.decode()
 
 
-def test_a_change_to_the_data_shows_at_the_next_view(client, data, django_capture_on_commit_callbacks):
+def test_a_change_shows_once_the_figures_have_settled(client, data, django_capture_on_commit_callbacks, time_machine):
     client.force_login(data.hr)
     before = _coverage(_get(client)[0])
     with django_capture_on_commit_callbacks(execute=True):  # the data version moves on at commit
         newcomer = _newcomer(data)
         assess(newcomer, data.manager, delegation=(1, 3, 4))
-    after = _coverage(_get(client)[0])
-    assert after != before
+    # Younger than SETTLE_FOR: kept, however much changed (a busy organisation costs one computation per period).
+    time_machine.move_to(timezone.now() + timedelta(seconds=SETTLE_FOR - 5))
+    assert _coverage(_get(client)[0]) == before
+    time_machine.move_to(timezone.now() + timedelta(seconds=10))
+    assert _coverage(_get(client)[0]) != before
 
 
-def test_an_uncommitted_change_leaves_the_figures_alone(client, data):
+def test_figures_older_than_the_settling_time_are_kept_while_nothing_changes(client, data, time_machine):
+    client.force_login(data.hr)
+    _get(client)
+    time_machine.move_to(timezone.now() + timedelta(seconds=SETTLE_FOR * 3))
+    response, _ = _get(client)
+    assert response.context["sections"] is None, "nothing changed: the kept figures are still right"
+
+
+def test_an_uncommitted_change_leaves_the_figures_alone(client, data, time_machine):
     client.force_login(data.hr)
     before = _coverage(_get(client)[0])
     _newcomer(data)  # its transaction never commits in this test: the version stays
+    time_machine.move_to(timezone.now() + timedelta(seconds=SETTLE_FOR * 2))
     assert _coverage(_get(client)[0]) == before
 
 
