@@ -7,6 +7,9 @@ Needs locust (`pip install -r requirements-bench.txt`) and the org from `manage.
 assessments of bench/demand.py and the plans of bench/dashboards.py (run those first). It:
 
 With --think N each user waits about N seconds between pages (0, the default, measures throughput).
+Each page is first asked for --warmup seconds (5 by default) without counting, so the figures are
+those of warm processes, not of the first requests after a restart. With --think the users arrive at 8
+a second (all of them at once otherwise).
 
 1. logs in (server-side sessions, as the login page would) the 40 managers with the most people below
    them, and an HR user, and picks for each manager a report's person page and plan page;
@@ -140,12 +143,14 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     sys.exit("gunicorn did not start")
 
 
-def run_scenario(name: str, *, port: int, users: int, seconds: int, users_path: str, think: float) -> dict:
+def run_scenario(
+    name: str, *, port: int, users: int, seconds: int, users_path: str, think: float, spawn_rate: float
+) -> dict:
     prefix = Path(tempfile.gettempdir()) / f"skillbridge-load-{name}"
     env = {**os.environ, "SCENARIO": name, "LOAD_USERS": users_path, "THINK": str(think)}
     subprocess.run(
         [str(Path(sys.executable).with_name("locust")), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
+         "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s",
          "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
         env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -166,6 +171,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=32, help="concurrent users (default 32)")
     parser.add_argument("--seconds", type=int, default=20, help="seconds per page (default 20)")
     parser.add_argument("--think", type=float, default=0, help="seconds between a user's pages (default 0)")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of each page first, not counted (default 5)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", nargs="*", choices=list(SCENARIOS), help="these pages only (bare is always run)")
     args = parser.parse_args()
@@ -175,9 +181,12 @@ def main() -> None:
         names = ["bare", *[n for n in SCENARIOS if n != "bare" and (not args.only or n in args.only)]]
         results = {}
         for name in names:
-            results[name] = run_scenario(
-                name, port=args.port, users=args.users, seconds=args.seconds, users_path=users_path, think=args.think
-            )
+            common = {"port": args.port, "users": args.users, "users_path": users_path}
+            if args.warmup:  # every worker has loaded its templates and opened its connections; not counted
+                run_scenario(name, seconds=args.warmup, think=0, spawn_rate=args.users, **common)
+            # With pauses, people arrive over a few seconds (8 a second), not all in the same millisecond.
+            spawn_rate = 8 if args.think else args.users
+            results[name] = run_scenario(name, seconds=args.seconds, think=args.think, spawn_rate=spawn_rate, **common)
             r = results[name]
             print(f"{name}: {r['rps']:.0f} req/s, p95 {r['p95']:.0f} ms, {r['failures']} failures", flush=True)
     finally:

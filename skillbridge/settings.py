@@ -106,6 +106,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets inside the (Django) templates are rendered with Django's Jinja2 widget templates: the same
+# markup at a fraction of the cost (skillbridge/form_renderer.py).
+FORM_RENDERER = "skillbridge.form_renderer.JinjaWidgets"
+
 WSGI_APPLICATION = "skillbridge.wsgi.application"
 
 # --- Database -------------------------------------------------------------
