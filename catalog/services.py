@@ -7,6 +7,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
 from people.uploads import ImportResult, queue_import, run_queued_import
+from skillbridge.data_cache import data_changed
 
 from .importer import CourseRow, ErrorList, read_catalog, skill_lookup
 from .models import Course, CourseImport, CourseSkill
@@ -50,6 +51,7 @@ def _save_courses(checked: list[tuple[dict, Course | None, Course]]) -> tuple[li
     Course.objects.bulk_create(new, batch_size=BATCH)
     if changed:
         Course.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH)
+    data_changed()  # bulk writes send no save signal (skillbridge/data_cache.py)
     return new, changed
 
 
@@ -88,6 +90,7 @@ def save_course(*, form, formset) -> Course:
 def set_course_active(*, course: Course, active: bool) -> Course:
     """Retire a course (kept, no longer offered) or offer it again."""
     Course.objects.filter(pk=course.pk).update(is_active=active)
+    data_changed()  # bulk writes send no save signal (skillbridge/data_cache.py)
     course.refresh_from_db()
     return course
 
@@ -264,6 +267,7 @@ def _set_links(*, wanted: dict[int, tuple[tuple[str, int, int], ...]], skills: d
     if changed:
         CourseSkill.objects.bulk_update(changed, ["level_from", "level_to", "skill_id"], batch_size=BATCH)
     CourseSkill.objects.bulk_create(new, batch_size=BATCH)
+    data_changed()  # bulk writes send no save signal (skillbridge/data_cache.py)
     return touched
 
 

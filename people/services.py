@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from skillbridge.data_cache import data_changed
+
 from .importer import OrgRow, check_org_rows, read_org_csv
 from .models import Department, OrgImport, Person
 from .uploads import ImportResult, queue_import, run_queued_import
@@ -165,6 +167,7 @@ def _apply(rows: list[OrgRow], current: dict) -> ImportResult:
                 changed_numbers.add(r.employee_number)
     if moved:
         Person.objects.bulk_update(moved, ["manager_id"], batch_size=BATCH)
+    data_changed()  # bulk writes send no save signal (skillbridge/data_cache.py)
 
     result.updated = len(changed_numbers)
     result.unchanged = len(old_rows) - result.updated

@@ -88,7 +88,8 @@ def _move_on() -> None:
 
 
 def data_changed(**_) -> None:
-    """Signal receiver: the dashboards' data changed; their figures are stale once this commits."""
+    """The data changed: kept figures are stale once this commits. A receiver of the save and delete
+    signals, and called by the services that write in bulk (no signals there)."""
     transaction.on_commit(_move_on)
 
 

@@ -20,6 +20,7 @@ from catalog.models import Course
 from devplans import selectors
 from devplans.models import Goal, LearningItem, Plan, PlanEvent, PlanRevision, PracticeItem
 from people.models import Person
+from skillbridge.data_cache import data_changed
 
 from .timeline import bump, diff, lock, name_of, record, show, stale
 
@@ -404,6 +405,7 @@ def activate(plan: Plan) -> None:
     """An agreed plan becomes active once work on it starts (a course begun, practice, a check-in)."""
     if plan.status == Plan.Status.AGREED:
         Plan.objects.filter(pk=plan.pk, status=Plan.Status.AGREED).update(status=Plan.Status.ACTIVE)
+        data_changed()  # bulk writes send no save signal (skillbridge/data_cache.py)
         plan.status = Plan.Status.ACTIVE
 
 

@@ -477,6 +477,19 @@ def test_a_course_added_leaves_the_recommendations_at_once(client, org, django_c
     assert recommended() == []  # ...until the plan changes
 
 
+def test_a_retired_course_leaves_the_recommendations_at_once(client, org, django_capture_on_commit_callbacks):
+    from catalog.services import set_course_active
+
+    assess(org.employee_person, org.manager, delegation=(1, 3, 9))
+    plan, _ = plan_with_goal(org)
+    course = course_for("delegation", title="Delegate with confidence")
+    client.force_login(org.manager)
+    assert [r["course_id"] for r in client.get(plan_url(plan)).context["add_course"]["recommended"]] == [course.pk]
+    with django_capture_on_commit_callbacks(execute=True):  # retiring is a bulk write: no save signal
+        set_course_active(course=course, active=False)
+    assert client.get(plan_url(plan)).context["add_course"]["recommended"] == []
+
+
 def test_the_manager_finds_any_active_course_by_search(client, org):
     plan, _ = plan_with_goal(org)
     course_for("coaching", title="Listening at work")

@@ -112,3 +112,17 @@ def test_with_the_cache_down_the_dashboard_answers_from_the_database(client, dat
     second, second_queries = _get(client)
     assert second_queries == first_queries, "nothing was kept, and nothing failed"
     assert 'id="coverage"' in second.content.decode()
+
+
+def test_an_org_import_renews_the_headcount(client, org, django_capture_on_commit_callbacks, time_machine):
+    # The import writes in bulk (no save signals): it says itself that the data changed.
+    from people.services import import_org
+    from people.tests.test_import_services import line, org_csv
+
+    client.force_login(org.hr)
+    before = client.get(reverse("reports:home")).context["totals"]["active"]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_org(content=org_csv(line("N1", department="New team"), line("N2", department="New team")))
+    assert result.created == 2
+    time_machine.move_to(timezone.now() + timedelta(seconds=SETTLE_FOR))
+    assert client.get(reverse("reports:home")).context["totals"]["active"] == before + 2
