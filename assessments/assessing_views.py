@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from catalog.request_selectors import suggested_courses_for
@@ -64,7 +65,7 @@ def _sections(assessment):
     return sections
 
 
-def _section(assessment, skill, form, level, target, saved=False):
+def _section(assessment, skill, form, level, target, saved=False, error=""):
     return {
         "assessment": assessment,
         "skill": skill,
@@ -73,6 +74,31 @@ def _section(assessment, skill, form, level, target, saved=False):
         "target": target,
         "below_target": scoring.gap(target=target, level=level) > 0,
         "saved": saved,
+        "error": error,
+    }
+
+
+def _readers(assessment) -> str:
+    """Who will read the notes and triage answers: whoever may see the person, once it is submitted."""
+    if assessment.kind == Assessment.Kind.SELF:
+        return "Your manager, the managers above them and HR can read this once you submit. Only you see the draft."
+    return (
+        f"{assessment.person.full_name}, their managers up the chain and HR can read this once you submit. "
+        "Only you see the draft."
+    )
+
+
+def _progress(assessment, sections=None) -> dict:
+    """The sticky bar's figures: the skills still waiting for triage answers, and how many are rated."""
+    levels = assessing.preview_levels(assessment)
+    if sections is None:
+        skills = list(assessment.rubric_version.skills.order_by("order", "name"))
+    else:
+        skills = [section["skill"] for section in sections]
+    return {
+        "missing": assessing.triage_missing(assessment, levels=levels, skills=skills),
+        "rated_count": sum(1 for skill in skills if levels.get(skill.pk) is not None),
+        "skill_count": len(skills),
     }
 
 
@@ -81,21 +107,35 @@ def assessment(request, pk):
     draft = selectors.own_draft(request.user, pk).first()
     if draft is None:
         submitted = get_object_or_404(selectors.visible_assessments(request.user), pk=pk)
+        roles = roles_for(request.user)
         return render(
             request,
             "assessments/assessment_result.html",
-            {"assessment": submitted, "results": selectors.results_of(submitted)},
+            {
+                "assessment": submitted,
+                "results": selectors.results_of(submitted),
+                "can_plan": submitted.kind == Assessment.Kind.MANAGER
+                and selectors.assessable_people(request.user).filter(pk=submitted.person_id).exists(),
+                "is_self": roles.person is not None and roles.person.pk == submitted.person_id,
+            },
         )
+    sections = _sections(draft)
     return render(
         request,
         "assessments/assess.html",
-        {"assessment": draft, "sections": _sections(draft), "missing": assessing.triage_missing(draft)},
+        {"assessment": draft, "sections": sections, "readers": _readers(draft), **_progress(draft, sections)},
     )
 
 
 @require_POST
 def save_skill(request, pk, skill_pk):
-    """Save one skill's section. htmx gets the section back; a plain post goes back to the page."""
+    """Save one skill's section.
+
+    The page's autosave (htmx request headers) gets back only the parts that show state: the level line,
+    the section's errors and the sticky bar, never the fields, so nothing typed meanwhile is replaced. A
+    save that worked carries X-Autosave: saved, so a login page reached through a redirect is never taken
+    for a save. A plain post goes back to the page.
+    """
     draft = get_object_or_404(selectors.own_draft(request.user, pk))
     skill = get_object_or_404(selectors.skills_of(draft.rubric_version), pk=skill_pk)
     form = SkillSectionForm(request.POST, skill=skill)
@@ -105,7 +145,7 @@ def save_skill(request, pk, skill_pk):
             level = scoring.skill_level(form.observed())
             return render(
                 request,
-                "assessments/partials/skill_section.html",
+                "assessments/partials/skill_errors.html",
                 {"section": _section(draft, skill, form, level, target)},
                 status=400,
             )
@@ -113,16 +153,21 @@ def save_skill(request, pk, skill_pk):
     try:
         assessing.save_skill(assessment=draft, skill=skill, frequencies=form.frequencies(), answers=form.answers())
     except ValidationError as exc:
+        if request.htmx:
+            section = _section(draft, skill, form, None, target, error=" ".join(exc.messages))
+            return render(request, "assessments/partials/skill_errors.html", {"section": section}, status=400)
         return HttpResponseBadRequest(" ".join(exc.messages))
     if not request.htmx:
         messages.success(request, f"{skill.name} is saved.")
         return redirect(reverse("assessments:assessment", args=[draft.pk]) + f"#skill-{skill.pk}")
     level = scoring.skill_level(form.observed())
-    return render(
+    response = render(
         request,
-        "assessments/partials/skill_section.html",
-        {"section": _section(draft, skill, form, level, target, saved=True)},
+        "assessments/partials/skill_saved.html",
+        {"section": _section(draft, skill, form, level, target, saved=True), **_progress(draft)},
     )
+    response["X-Autosave"] = "saved"
+    return response
 
 
 @require_POST
@@ -133,9 +178,24 @@ def submit(request, pk):
     try:
         assessing.submit_assessment(assessment=assessment)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("assessments:assessment", pk=assessment.pk)
+        page = reverse("assessments:assessment", args=[assessment.pk])
+        for error in exc.error_list:
+            params = error.params or {}
+            if "skill_id" in params:
+                messages.error(
+                    request,
+                    format_html(
+                        '<a href="{}#skill-{}" data-goto-skill="{}">{}</a> is below the target level: '
+                        "answer the three questions about it.",
+                        page,
+                        params["skill_id"],
+                        params["skill_id"],
+                        params["name"],
+                    ),
+                )
+            else:
+                messages.error(request, error.message % params if params else error.message)
+        return redirect(page)
     messages.success(request, f"The assessment of {assessment.person.full_name} is submitted.")
     return redirect("assessments:assessment", pk=assessment.pk)
 

@@ -79,10 +79,11 @@ class SkillSectionForm(forms.Form):
     )
     mistake_frequency = forms.TypedChoiceField(
         label="How often do they happen?",
-        choices=[("", "Choose…"), *MistakeFrequency.choices],
+        choices=MistakeFrequency.choices,
         coerce=int,
         empty_value=None,
         required=False,
+        widget=forms.RadioSelect,
     )
     impact = forms.TypedChoiceField(
         label="What is the business impact?",

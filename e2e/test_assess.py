@@ -27,8 +27,8 @@ def test_kate_assesses_brian_and_sees_delegation_at_the_top(page, live_server, o
     delegation = page.locator("form.skill-section", has=page.get_by_role("heading", name="Delegation"))
     delegation.get_by_label("What mistakes have you observed?").wait_for()
     delegation.get_by_label("What mistakes have you observed?").fill("Could not hand out the processor project")
-    delegation.get_by_label("How often do they happen?").select_option(label="About weekly")
-    delegation.get_by_text("High", exact=True).click()
+    delegation.get_by_role("radiogroup", name="How often do they happen?").get_by_text("About weekly").click()
+    delegation.get_by_role("radiogroup", name="What is the business impact?").get_by_text("High").click()
     page.wait_for_timeout(600)
     screenshot(page, "assess-page")
     delegation.screenshot(path=str(screenshot.folder / "assess-delegation-section.png"))
@@ -58,8 +58,7 @@ def test_assessing_works_on_a_phone_with_the_keyboard(phone, live_server, org, s
     first = phone.locator("form.skill-section").first
     first.locator("input[type=radio]").first.focus()
     phone.keyboard.press("ArrowRight")  # Not observed → Never: selects and saves
-    first = phone.locator("form.skill-section").first
-    first.get_by_text("Saved").wait_for()
+    phone.locator('form.skill-section[data-save-status="saved"]').first.wait_for()
     screenshot(phone, "assess-phone")
     assessment = Assessment.objects.get()
     assert assessment.ratings.get().frequency == 0

@@ -122,6 +122,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the dashboard's grouped subqueries on every request (~0.5 s of
     # compiling for a few ms of work); these pages are short OLTP queries, so it only costs time.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The first-run mode serves several requests at once (autosaves from several sections, a page load):
+    # WAL lets readers go on while one request writes, a writer waits up to 20 s for another instead of
+    # failing, and IMMEDIATE takes the write lock when a transaction starts, so two transactions never
+    # both read and then both try to upgrade to writing ("database is locked" without waiting).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------

@@ -73,8 +73,8 @@ def preview_levels(assessment: Assessment) -> dict[int, int | None]:
     return {skill_id: scoring.skill_level(values) for skill_id, values in pairs.items()}
 
 
-def triage_missing(assessment: Assessment, *, levels=None, targets=None, skills=None, answers=None) -> list[str]:
-    """Names of below-target skills whose three triage questions are not all answered.
+def triage_missing(assessment: Assessment, *, levels=None, targets=None, skills=None, answers=None) -> list:
+    """The below-target skills (in rubric order) whose three triage questions are not all answered.
 
     Callers that already hold the levels, targets, skills or results pass them in.
     """
@@ -82,11 +82,11 @@ def triage_missing(assessment: Assessment, *, levels=None, targets=None, skills=
     targets = targets_for(assessment.role_profile) if targets is None else targets
     answers = {r.skill_id: r for r in assessment.skill_results.all()} if answers is None else answers
     missing = []
-    for skill in assessment.rubric_version.skills.all() if skills is None else skills:
+    for skill in assessment.rubric_version.skills.order_by("order", "name") if skills is None else skills:
         if scoring.gap(target=targets.get(skill.key), level=levels.get(skill.pk)) > 0:
             result = answers.get(skill.pk)
             if not (result and result.mistakes.strip() and result.mistake_frequency and result.impact):
-                missing.append(skill.name)
+                missing.append(skill)
     return missing
 
 
@@ -104,7 +104,14 @@ def submit_assessment(*, assessment: Assessment) -> Assessment:
     missing = triage_missing(assessment, levels=levels, targets=targets, skills=skills, answers=existing)
     if missing:
         raise ValidationError(
-            [f"{name} is below the target level: answer the three questions about it." for name in missing]
+            [
+                ValidationError(
+                    "%(name)s is below the target level: answer the three questions about it.",
+                    code="triage_missing",
+                    params={"name": skill.name, "skill_id": skill.pk},
+                )
+                for skill in missing
+            ]
         )
     results = []
     for skill in skills:

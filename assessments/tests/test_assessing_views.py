@@ -54,10 +54,92 @@ def test_saving_a_skill_below_target_with_htmx_asks_the_three_questions(client, 
     )
     body = response.content.decode()
     assert response.status_code == 200
+    assert response["X-Autosave"] == "saved"
     assert "<html" not in body
-    assert "What mistakes have you observed?" in body
+    assert f'id="skill-status-{skill.pk}"' in body
+    assert 'data-below-target="true"' in body
+    # The sticky bar comes back too, naming the skill whose questions are still to answer.
+    assert f'<a href="#skill-{skill.pk}" data-goto-skill="{skill.pk}">Delegation</a>' in body
     assert "Below target" in body
     assert Rating.objects.filter(assessment=draft).count() == skill.behaviours.count()
+
+
+def test_an_autosave_answer_holds_no_field_so_nothing_being_typed_is_replaced(client, draft):
+    skill = _delegation()
+    response = client.post(
+        reverse("assessments:save_skill", args=[draft.pk, skill.pk]),
+        _badly(skill) | {"note": "Lost the thread in the planning meeting"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    for tag in ("<input", "<textarea", "<select", "<form"):
+        assert tag not in body
+    assert "Lost the thread" not in body
+
+
+def test_a_refused_autosave_says_why_and_is_not_marked_saved(client, draft):
+    skill = _delegation()
+    behaviour = skill.behaviours.first()
+    response = client.post(
+        reverse("assessments:save_skill", args=[draft.pk, skill.pk]),
+        {f"b{behaviour.pk}": 9},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert "X-Autosave" not in response
+    assert f'id="skill-errors-{skill.pk}"' in response.content.decode()
+    assert "alert-danger" in response.content.decode()
+
+
+def test_an_autosave_after_being_signed_out_is_a_redirect_never_a_saved_answer(client, draft):
+    skill = _delegation()
+    client.logout()
+    response = client.post(
+        reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 302
+    assert "X-Autosave" not in response
+    assert not Rating.objects.exists()
+
+
+def test_the_triage_questions_are_on_the_page_for_every_skill_and_shown_only_below_target(client, draft):
+    skill = _delegation()
+    client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill))
+    body = client.get(reverse("assessments:assessment", args=[draft.pk])).content.decode()
+    others = selectors.current_rubric().skills.exclude(pk=skill.pk)
+    assert f'id="triage-{skill.pk}">' in body
+    for other in others:
+        assert f'id="triage-{other.pk}" hidden>' in body
+
+
+def test_the_notes_say_who_will_read_them(client, draft):
+    body = client.get(reverse("assessments:assessment", args=[draft.pk])).content.decode()
+    assert "Brian Walsh, their managers up the chain and HR can read this once you submit." in body
+    assert body.count('aria-describedby="readers-') == 2 * selectors.current_rubric().skills.count()
+
+
+def test_the_submitted_assessment_offers_the_plan_the_courses_and_the_team(client, draft):
+    skill = _delegation()
+    triage = {"mistakes": "Kept all the work himself", "mistake_frequency": 3, "impact": 3}
+    client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill) | triage)
+    response = client.post(reverse("assessments:submit_assessment", args=[draft.pk]), follow=True)
+    body = response.content.decode()
+    person = draft.person
+    assert reverse("devplans:create_plan_from_gaps", args=[person.pk]) in body
+    assert "Make or update the plan from these gaps" in body
+    assert reverse("assessments:gaps", args=[person.pk]) in body
+    assert reverse("devplans:team") in body
+
+
+def test_the_person_reading_their_submitted_assessment_is_sent_back_to_their_plan(client, org, draft):
+    skill = _delegation()
+    triage = {"mistakes": "Kept all the work himself", "mistake_frequency": 3, "impact": 3}
+    client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill) | triage)
+    client.post(reverse("assessments:submit_assessment", args=[draft.pk]))
+    client.force_login(org.employee)
+    body = client.get(reverse("assessments:assessment", args=[draft.pk])).content.decode()
+    assert "Make or update the plan" not in body
+    assert reverse("devplans:my_plan") in body
 
 
 def test_a_rating_for_a_behaviour_of_another_skill_is_refused_and_nothing_changes(client, draft):
@@ -111,7 +193,12 @@ def test_submit_without_triage_names_the_skill_and_keeps_the_draft(client, draft
     skill = _delegation()
     client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill))
     response = client.post(reverse("assessments:submit_assessment", args=[draft.pk]), follow=True)
-    assert "Delegation is below the target level" in response.content.decode()
+    page = reverse("assessments:assessment", args=[draft.pk])
+    # The message links to the section it names.
+    assert (
+        f'<a href="{page}#skill-{skill.pk}" data-goto-skill="{skill.pk}">Delegation</a> is below the target level'
+        in (response.content.decode())
+    )
     draft.refresh_from_db()
     assert draft.is_draft
 

@@ -36,6 +36,9 @@
     if ((form.getAttribute("method") || "").toLowerCase() !== "post") {
       return false;
     }
+    if (form.hasAttribute("data-autosave")) {
+      return false; // saves itself again and again (autosave.js), like the htmx forms
+    }
     return !HTMX_ATTRIBUTES.some(function (name) {
       return form.hasAttribute(name) || form.hasAttribute("data-" + name);
     });
