@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from assessments.models import Assessment, RoleProfile
@@ -62,3 +64,46 @@ def test_assessing_works_on_a_phone_with_the_keyboard(phone, live_server, org, s
     screenshot(phone, "assess-phone")
     assessment = Assessment.objects.get()
     assert assessment.ratings.get().frequency == 0
+
+
+def test_on_a_phone_each_scale_fits_one_row_of_44_px_targets_and_skills_come_one_at_a_time(
+    phone, live_server, org, screenshot
+):
+    set_person_role(
+        person=org.employee_person,
+        current=RoleProfile.objects.get(key="engineer"),
+        target=RoleProfile.objects.get(key="team-lead"),
+    )
+    log_in(phone, live_server, org.manager.email)
+    phone.get_by_role("button", name="Assess Brian Walsh").click()
+    phone.wait_for_url("**/assessments/*/")
+    visible = phone.locator("form.skill-section:visible")
+    assert visible.count() == 1
+    skills = phone.locator("form.skill-section").count()
+    phone.get_by_text(f"Skill 1 of {skills}:").wait_for()
+
+    boxes = [label.bounding_box() for label in visible.locator("fieldset.behaviour").first.locator("label").all()]
+    assert len(boxes) == 6
+    assert len({round(box["y"]) for box in boxes}) == 1  # one row
+    assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes)
+    gaps = [b["x"] - (a["x"] + a["width"]) for a, b in itertools.pairwise(boxes)]
+    assert min(gaps) >= 6
+    assert max(box["x"] + box["width"] for box in boxes) <= 390
+
+    phone.get_by_role("button", name="Next skill").last.click()  # the one below the skill
+    phone.get_by_text(f"Skill 2 of {skills}:").wait_for()
+    assert phone.locator("form.skill-section:visible").count() == 1
+    second = phone.locator("form.skill-section:visible")
+    for fieldset in second.locator("fieldset.behaviour").all():
+        warning = "Warning sign" in fieldset.locator("legend").inner_text()
+        fieldset.get_by_text("Always" if warning else "Never", exact=True).click()
+    triage = second.locator("fieldset.triage")
+    triage.get_by_label("What mistakes have you observed?").wait_for()
+    for group in ("How often do they happen?", "What is the business impact?"):
+        boxes = [label.bounding_box() for label in triage.get_by_role("radiogroup", name=group).locator("label").all()]
+        assert len({round(box["y"]) for box in boxes}) == 1
+        assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes)
+    phone.get_by_text(" · 1 rated").wait_for()
+    screenshot(phone, "assess-phone-one-skill")
+    phone.get_by_role("button", name="Previous skill").first.click()
+    phone.get_by_text(f"Skill 1 of {skills}:").wait_for()

@@ -7,6 +7,7 @@ held save does not hold the typing.
 """
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -60,7 +61,9 @@ def run(scenario, *, phone=False):
                 await context.close()
                 await browser.close()
 
-    return asyncio.run(main())
+    # In a thread of its own: the other browser tests' (sync) Playwright keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def hold_saves(delay_ms, *, fail_first=0):
@@ -245,3 +248,26 @@ def test_rating_with_the_keyboard_moves_on_and_the_bar_tracks_the_questions(live
     result = stored(Assessment.objects.get(), "delegation")
     assert (result.mistakes, result.mistake_frequency, result.impact) == ("Kept the release work to himself", 4, 2)
     assert Assessment.objects.get().ratings.filter(behaviour__skill__key="delegation").count() == len(keys)
+
+
+def test_the_self_assessment_note_keeps_every_keystroke_too(live_server, org, brian_aims_for_team_lead):
+    async def scenario(page):
+        await page.route(SAVES, hold_saves(1500))
+        await page.goto(f"{live_server.url}/accounts/login/")
+        await page.get_by_label("E-mail").fill(org.employee.email)
+        await page.get_by_label("Password").fill(PASSWORD)
+        await page.get_by_role("button", name="Log in").click()
+        await page.get_by_role("button", name="Rate yourself on the rubric").click()
+        await page.wait_for_url("**/assessments/*/")
+        card = section(page, "Delegation")
+        await rate_badly(page, "Delegation")
+        readers = await card.locator(".form-text").first.inner_text()
+        await type_like_a_person(card.get_by_label("Note (what you saw, examples)"), NOTE)
+        await type_like_a_person(card.get_by_label("What mistakes have you observed?"), MISTAKES)
+        await wait_saved(page, "Delegation")
+        return readers
+
+    readers = run(scenario)
+    assert readers.startswith("Your manager, the managers above them and HR can read this")
+    result = stored(Assessment.objects.get(kind=Assessment.Kind.SELF), "delegation")
+    assert (result.note, result.mistakes) == (NOTE, MISTAKES)

@@ -301,8 +301,16 @@
     });
     if (stepper) {
       stepper.hidden = !stepping;
-      stepper.querySelector('[data-step="previous"]').disabled = current === 0;
-      stepper.querySelector('[data-step="next"]').disabled = current === savers.length - 1;
+    }
+    document.querySelectorAll('[data-step="previous"]').forEach(function (button) {
+      button.disabled = current === 0;
+    });
+    document.querySelectorAll('[data-step="next"]').forEach(function (button) {
+      button.disabled = current === savers.length - 1;
+    });
+    var bottom = document.querySelector("[data-step-bottom]");
+    if (bottom) {
+      bottom.hidden = !stepping;
     }
     var one = document.querySelector('[data-step="one"]');
     if (one) {
