@@ -230,6 +230,21 @@ def test_assess_page_query_count_is_constant(client, draft, extra_skills, django
         assert client.get(reverse("assessments:assessment", args=[draft.pk])).status_code == 200
 
 
+@pytest.mark.parametrize("rated_skills", [1, 8])
+def test_an_autosave_costs_the_same_queries_however_much_is_rated(
+    client, draft, rated_skills, django_assert_max_num_queries
+):
+    skills = list(selectors.current_rubric().skills.order_by("order")[:rated_skills])
+    for skill in skills:
+        client.post(reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill))
+    skill = skills[-1]
+    with django_assert_max_num_queries(22):
+        response = client.post(
+            reverse("assessments:save_skill", args=[draft.pk, skill.pk]), _badly(skill), headers={"HX-Request": "true"}
+        )
+    assert response["X-Autosave"] == "saved"
+
+
 def _submit(client, draft, answers):
     """Rate skills {key: "bad" | "good"} in the draft and submit it."""
     rubric = selectors.current_rubric()
