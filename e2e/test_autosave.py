@@ -238,7 +238,9 @@ def test_rating_with_the_keyboard_moves_on_and_the_bar_tracks_the_questions(live
         await bar.get_by_role("link", name="Delegation").wait_for(timeout=10000)
         focused = await page.evaluate("document.activeElement.name")
         await card.get_by_label("What mistakes have you observed?").fill("Kept the release work to himself")
-        await card.get_by_role("radiogroup", name="How often do they happen?").get_by_text("Most days").click()
+        # Every warning sign was seen "Always", so "Most days" is already chosen, and it says so.
+        await card.get_by_text("Suggested from how often you saw the warning signs").wait_for()
+        assert await card.locator('input[name="mistake_frequency"]:checked').get_attribute("value") == "4"
         await card.get_by_role("radiogroup", name="What is the business impact?").get_by_text("Medium").click()
         await bar.get_by_role("link", name="Delegation").wait_for(state="detached", timeout=10000)
         await wait_saved(page, "Delegation")

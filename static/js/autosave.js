@@ -218,10 +218,35 @@
       var below = status.getAttribute("data-below-target") === "true";
       if (below) {
         triage.hidden = false;
+        suggestFrequency(saver);
       } else if (!triage.contains(document.activeElement)) {
         triage.hidden = true;
       }
     });
+  }
+
+  // "How often do they happen?" starts from what the manager's own ratings say: the warning sign seen most
+  // often (Always → Most days, Often → About weekly, Sometimes → About monthly, Rarely → A few times a
+  // year). Only when nothing is chosen yet, and it says it was suggested.
+  function suggestFrequency(saver) {
+    var form = saver.form;
+    if (form.querySelector('input[name="mistake_frequency"]:checked')) {
+      return;
+    }
+    var most = 0;
+    form.querySelectorAll("fieldset[data-warning] input:checked").forEach(function (radio) {
+      most = Math.max(most, Number(radio.value || 0));
+    });
+    var choice = most && form.querySelector('input[name="mistake_frequency"][value="' + most + '"]');
+    if (!choice) {
+      return;
+    }
+    choice.checked = true;
+    var hint = form.querySelector("[data-suggested]");
+    if (hint) {
+      hint.hidden = false;
+    }
+    saver.changed(CHOICE_DELAY_MS);
   }
 
   function saverOf(element) {
