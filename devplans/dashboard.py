@@ -8,15 +8,25 @@ subqueries for the rest), so sorting and filtering by them happen in the
 database and pagination stays correct. The page then needs a fixed number of
 batched queries whatever its size: see `fill_rows`.
 
-The next action is the first of these that applies:
+The next action is the first of these that applies, in the words the plan page uses for the same state
+(devplans.agreement_selectors.agreement_step; devplans/tests/test_agreement_words.py holds them together):
 
 1. Assess: never assessed by a manager, or no open plan and the last
    manager's assessment is older than REASSESS_AFTER.
-2. Agree plan: no open plan, or the open plan awaits agreement.
-3. Hold check-in: the open plan's scheduled check-in is today or earlier.
-4. Give feedback: a completed course awaits the manager's observation, or a
+2. Create plan: no open plan, and the last manager's assessment has gaps (it links to the page that
+   drafts the plan from them). No plan and no gaps is nothing to do: "On track".
+3. Add goals: the open plan awaits agreement and has no goal yet (a plan is agreed on its goals).
+4. Confirm plan: the open plan awaits agreement and the user is the person's direct manager and has not
+   confirmed its current revision (whether or not the person has).
+5. Hold check-in: the open plan's scheduled check-in is today or earlier.
+6. Give feedback: a completed course awaits the manager's observation, or a
    practice item awaits feedback.
-5. On track: nothing to do.
+7. Waiting: the open plan awaits someone else's confirmation ("Waiting for Brian Walsh"): no action for
+   the user, so it comes after everything they can do.
+8. On track: nothing to do.
+
+The Plan column shows the plan's status as the plan page does (templates/devplans/partials/plan_status.html):
+Draft, Agreed or Active, with "Awaiting agreement" while the current revision is not agreed by both.
 """
 
 from dataclasses import dataclass
@@ -24,6 +34,7 @@ from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -44,9 +55,10 @@ from django.utils import timezone
 
 from assessments.models import Assessment, SkillResult
 from people.models import Person
-from people.selectors import roles_for, team_for
+from people.selectors import person_for, roles_for, team_for
 
-from .models import OPEN_STATUSES, CheckIn, Goal, LearningItem, Plan, PracticeItem
+from .agreement_selectors import agreement_step
+from .models import OPEN_STATUSES, CheckIn, Goal, LearningItem, Plan, PlanRevision, PracticeItem
 
 REASSESS_AFTER = timedelta(days=180)
 TOP_GAPS = 3
@@ -62,12 +74,18 @@ class Choice:
 # In the order the rule picks them; the position is the action's rank (what ?sort=action sorts by).
 ACTIONS = [
     Choice("assess", "Assess"),
-    Choice("agree", "Agree plan"),
+    Choice("start", "Create plan"),
+    Choice("goals", "Add goals"),
+    Choice("confirm", "Confirm plan"),
     Choice("checkin", "Hold check-in"),
     Choice("feedback", "Give feedback"),
+    # A row's own label names who ("Waiting for Brian Walsh"); this one is the filter's.
+    Choice("waiting", "Waiting for the other side"),
     Choice("none", "On track"),
 ]
 ACTION_RANK = {choice.key: rank for rank, choice in enumerate(ACTIONS)}
+# The actions about agreeing the plan: their row label comes from agreement_step, as on the plan page.
+AGREEMENT_ACTIONS = ("goals", "confirm", "waiting")
 
 # A draft awaits agreement by definition, so "Awaiting agreement" is an agreed or active plan
 # whose current revision has not been confirmed by both sides yet.
@@ -93,7 +111,8 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _with_columns(people: QuerySet[Person]) -> QuerySet[Person]:
+def _with_columns(people: QuerySet[Person], *, me_id: int | None) -> QuerySet[Person]:
+    """The dashboard's columns; me_id is the acting user's Person id (the direct manager confirms)."""
     today = timezone.localdate()
     reassess_before = timezone.now() - REASSESS_AFTER
     last_assessment = Assessment.objects.filter(
@@ -111,6 +130,7 @@ def _with_columns(people: QuerySet[Person]) -> QuerySet[Person]:
     awaiting_feedback = _for_open_plan(PracticeItem, reflected_at__isnull=False).filter(
         Q(feedback_at__isnull=True) | Q(feedback_at__lt=F("reflected_at"))
     )
+    current_revision = PlanRevision.objects.filter(plan_id=OuterRef("plan_id"), number=OuterRef("plan_revision"))
     people = people.annotate(
         # One LEFT JOIN: a person has at most one open plan (the one_open_plan_per_person constraint).
         open_plan=FilteredRelation("plans", condition=Q(plans__status__in=OPEN_STATUSES)),
@@ -125,6 +145,10 @@ def _with_columns(people: QuerySet[Person]) -> QuerySet[Person]:
         overdue_count=_count(overdue_goals) + _count(overdue_learning) + _count(overdue_practice),
         awaits_observation=Exists(awaiting_observation),
         awaits_feedback=Exists(awaiting_feedback),
+        has_gaps=Exists(SkillResult.objects.filter(assessment_id=OuterRef("last_assessment_id"), gap__gt=0)),
+        has_goals=Exists(_for_open_plan(Goal)),
+        manager_confirmed=Exists(current_revision.filter(manager_confirmed_at__isnull=False)),
+        employee_confirmed=Exists(current_revision.filter(employee_confirmed_at__isnull=False)),
     )
     people = people.annotate(
         plan_state=Case(
@@ -140,19 +164,31 @@ def _with_columns(people: QuerySet[Person]) -> QuerySet[Person]:
             output_field=CharField(),
         )
     )
+    awaiting = Q(plan_state__in=("draft", "awaiting"))
+    direct = Q(manager_id=me_id) if me_id is not None else Q(pk__in=[])
     return people.annotate(
+        reports_to_me=Case(When(direct, then=Value(True)), default=Value(False), output_field=BooleanField()),
         action_rank=Case(
             When(
                 Q(last_assessed_at__isnull=True) | Q(plan_id__isnull=True, last_assessed_at__lt=reassess_before),
                 then=Value(ACTION_RANK["assess"]),
             ),
-            When(Q(plan_id__isnull=True) | Q(plan_state__in=("draft", "awaiting")), then=Value(ACTION_RANK["agree"])),
+            When(plan_id__isnull=True, has_gaps=True, then=Value(ACTION_RANK["start"])),
+            When(plan_id__isnull=True, then=Value(ACTION_RANK["none"])),
+            When(awaiting & Q(has_goals=False), then=Value(ACTION_RANK["goals"])),
+            When(awaiting & direct & Q(manager_confirmed=False), then=Value(ACTION_RANK["confirm"])),
             When(next_checkin_on__lte=today, then=Value(ACTION_RANK["checkin"])),
             When(Q(awaits_observation=True) | Q(awaits_feedback=True), then=Value(ACTION_RANK["feedback"])),
+            When(awaiting, then=Value(ACTION_RANK["waiting"])),
             default=Value(ACTION_RANK["none"]),
             output_field=IntegerField(),
-        )
+        ),
     )
+
+
+def _me_id(user) -> int | None:
+    me = person_for(user)
+    return me.pk if me else None
 
 
 def _ordering(sort: str) -> list:
@@ -182,7 +218,7 @@ def team_dashboard(
     plan is a PLAN_STATES key, action an ACTIONS key and sort one of SORTS, optionally with a "-" for
     descending; empty strings mean no filter.
     """
-    people = _with_columns(team_for(user, chain=chain, search=search))
+    people = _with_columns(team_for(user, chain=chain, search=search), me_id=_me_id(user))
     if plan:
         people = people.filter(plan_state=plan)
     if action:
@@ -222,7 +258,7 @@ def team_page(user, *, chain: bool, search: str, plan: str, action: str, sort: s
         first = (page.number - 1) * per_page
         ids = list(people.values_list("pk", flat=True)[first : first + per_page])
         chosen = Person.objects.select_related("user", "department", "manager").filter(pk__in=ids)
-        page.object_list = list(_with_columns(chosen).order_by(*order))
+        page.object_list = list(_with_columns(chosen, me_id=_me_id(user)).order_by(*order))
     else:
         page.object_list = list(page.object_list)
     page.object_list = fill_rows(page.object_list)
@@ -232,7 +268,7 @@ def team_page(user, *, chain: bool, search: str, plan: str, action: str, sort: s
 def action_counts(user, *, chain: bool = False, search: str = "") -> dict[str, int]:
     """How many of the user's reports (or chain) need each next action, in one query."""
     rows = (
-        _with_columns(team_for(user, chain=chain, search=search))
+        _with_columns(team_for(user, chain=chain, search=search), me_id=_me_id(user))
         .order_by()
         .values("action_rank")
         .annotate(n=Count("pk"))
@@ -277,6 +313,19 @@ def fill_rows(people: list[Person]) -> list[Person]:
         person.checkin_is_overdue = bool(person.next_checkin_on and person.next_checkin_on < today)
         person.plan_state_choice = _PLAN_STATE[person.plan_state]
         person.action = ACTIONS[person.action_rank]
+        person.action_label = person.action.label
+        if person.plan is not None and person.action.key in AGREEMENT_ACTIONS:
+            person.plan.person = person  # the row is the plan's person (with their manager): no query
+            step = agreement_step(
+                person.plan,
+                own=False,
+                direct_manager=person.reports_to_me,
+                manages=True,
+                has_goals=person.has_goals,
+                manager_confirmed=person.manager_confirmed,
+                employee_confirmed=person.employee_confirmed,
+            )
+            person.action_label = step["label"] if step else person.action.label
     return people
 
 

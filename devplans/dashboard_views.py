@@ -10,14 +10,16 @@ from django.utils import timezone
 
 from skillbridge.authz import manager_required
 
-from . import dashboard
+from . import agreement_selectors, dashboard
 
 SCOPES = [("direct", "Direct reports"), ("chain", "Whole chain")]
 SORT_CHOICES = [(key, key) for key in dashboard.SORTS] + [(f"-{key}", f"-{key}") for key in dashboard.SORTS]
 # The summary above the table: (action, one, many). "{n}" is the count.
 SUMMARY = [
     ("assess", "{n} to assess", "{n} to assess"),
-    ("agree", "{n} plan to agree", "{n} plans to agree"),
+    ("start", "{n} plan to create", "{n} plans to create"),
+    ("goals", "{n} plan without goals", "{n} plans without goals"),
+    ("confirm", "{n} plan to confirm", "{n} plans to confirm"),
     ("checkin", "{n} check-in due", "{n} check-ins due"),
     ("feedback", "{n} awaiting feedback", "{n} awaiting feedback"),
 ]
@@ -98,6 +100,7 @@ def team(request):
         if counts[key]
     ]
     own_plan = dashboard.own_plan(request.user)
+    waiting = agreement_selectors.waiting_for_you(request.user)
     query = _query(params)
     return render(
         request,
@@ -116,6 +119,9 @@ def team(request):
             "summary": summary,
             "own_plan": own_plan,
             "own_plan_state": dashboard.plan_state_of(own_plan),
+            "waiting": waiting,
+            "waiting_count": counts["waiting"],
+            "waiting_url": "?" + _query(params, action="waiting", plan=""),
             "today": timezone.localdate(),
         },
     )

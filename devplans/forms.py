@@ -106,6 +106,28 @@ class EndPlanForm(BootstrapForm):
     )
 
 
+class SkillKeysField(forms.Field):
+    """The skills ticked on the plan-from-gaps page, by key; the service checks they are gaps to choose."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value):
+        values = [str(v).strip() for v in (value or [])]
+        if len(values) > 100 or any(
+            not v or len(v) > 60 or not v.replace("-", "").replace("_", "").isalnum() for v in values
+        ):
+            raise forms.ValidationError("The ticked gaps were not understood; open the page again.")
+        return list(dict.fromkeys(values))
+
+
+class GapChoiceForm(forms.Form):
+    """Which gaps of the latest assessment become goals, and which assessment the page showed."""
+
+    # The assessment the page showed; without it (a hand-made request) the latest is taken as read.
+    assessment = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    skill = SkillKeysField(required=False)
+
+
 class ConfirmForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     # The plan's version on the page that was read: a change to what is agreed since then refuses the confirm.

@@ -134,6 +134,14 @@ class PlanRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     employee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail (people.OutboundEmail) that told each side the other had confirmed this revision, or that it
+    # is agreed: the plan page says who was told and when. Cleared with the confirmations it was about.
+    manager_told = models.ForeignKey(
+        "people.OutboundEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    employee_told = models.ForeignKey(
+        "people.OutboundEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["plan", "-number"]

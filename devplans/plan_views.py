@@ -10,15 +10,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.selectors import gap_overview
 from people.selectors import person_for, visible_people
 
-from . import selectors
-from .forms import AddGoalForm, ChangeGoalForm, ConfirmForm, EndPlanForm, PlanDetailsForm, VersionForm
+from . import gap_selectors, selectors
+from .agreement_selectors import agreement_step
+from .forms import AddGoalForm, ChangeGoalForm, ConfirmForm, EndPlanForm, GapChoiceForm, PlanDetailsForm, VersionForm
 from .models import CheckIn
-from .services import plans
+from .services import from_gaps, plans
 from .services.timeline import StaleEdit, name_of
 from .view_helpers import (
     attempt,
@@ -64,6 +65,17 @@ def _panel_context(request, person, *, error: str = "") -> dict:
             selectors.visible_checkins(request.user).filter(plan=open_plan, status=CheckIn.Status.SCHEDULED).first()
         )
         context["goal_count"] = open_plan.goals.count()
+        revision = selectors.revisions_of(open_plan).filter(number=open_plan.revision).first()
+        if revision is not None:
+            context["agreement_step"] = agreement_step(
+                open_plan,
+                own=context["own"],
+                direct_manager=selectors.is_direct_manager(request.user, person),
+                manages=manages,
+                has_goals=context["goal_count"] > 0,
+                manager_confirmed=bool(revision.manager_confirmed_at),
+                employee_confirmed=bool(revision.employee_confirmed_at),
+            )
     elif manages:
         overview = gap_overview(person)
         in_force = set(selectors.current_skills().values_list("key", flat=True))
@@ -84,20 +96,61 @@ def _refused_start(request, person, error: ValidationError):
     return render(request, "devplans/person_plan.html", context, status=400)
 
 
-@require_POST
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _gap_chooser(request, person, *, selected=None, error: str = "", status: int = 200):
+    gaps = gap_selectors.gaps_to_plan(person)
+    for choice in gaps.choices:
+        choice.checked = choice.is_choosable and (choice.key in selected if selected is not None else choice.ticked)
+    context = {
+        "person": person,
+        "gaps": gaps,
+        "open_plan": gaps.open_plan,
+        "error": error,
+        "opens_revision": bool(gaps.open_plan and gaps.open_plan.agreed_revision == gaps.open_plan.revision),
+    }
+    return render(request, "devplans/plan_from_gaps.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 def create_plan_from_gaps(request, person_pk):
+    """The gaps of the latest assessment, ranked, to choose from (GET); the chosen ones become goals with their
+    best courses (POST), in a new draft or added to the open plan. For the manager side only (else 404)."""
     person = _managed_person(request, person_pk)
+    if request.method == "GET":
+        return _gap_chooser(request, person)
+    form = GapChoiceForm(request.POST)
+    if not form.is_valid():
+        return _gap_chooser(
+            request, person, error="The page was not understood; nothing was added. Choose again.", status=400
+        )
+    chosen = form.cleaned_data["skill"]
     try:
-        new_plan = plans.create_plan_from_gaps(person=person, by=request.user)
+        done = from_gaps.plan_from_gaps(
+            person=person, by=request.user, skill_keys=chosen, assessment_id=form.cleaned_data["assessment"]
+        )
     except ValidationError as error:
-        return _refused_start(request, person, error)
-    goals, courses = new_plan.goals.count(), new_plan.learning_items.count()
-    messages.success(
-        request,
-        f"Plan drafted from {person.full_name}'s biggest gaps: {goals} goal{'s' if goals != 1 else ''} and "
-        f"{courses} course{'s' if courses != 1 else ''}. Change what you like, then confirm it.",
-    )
-    return redirect(new_plan)
+        # After a newer assessment the ticks start again from its gaps; otherwise the manager's ticks stay.
+        selected = None if isinstance(error, from_gaps.NewerAssessment) else set(chosen)
+        return _gap_chooser(request, person, selected=selected, error=" ".join(error.messages), status=400)
+    goals, courses = _plural(len(done.goals), "goal"), _plural(len(done.courses), "course")
+    if done.created:
+        text = (
+            f"Plan drafted from {person.full_name}'s gaps: {goals} and {courses}. Change what you like, then confirm."
+        )
+    else:
+        again = " Both of you confirm the plan again." if done.plan.agreed_revision else ""
+        text = f"Added to {person.full_name}'s plan: {goals} and {courses}.{again}"
+    with_course = {item.goal_id for item in done.courses}
+    without = [g.skill.name for g in done.goals if g.pk not in with_course]
+    if without:
+        text += f" No course in the catalog fits {', '.join(without)} yet: ask L&D, or add one later."
+    if done.already_in_plan:
+        text += f" Already in the plan: {', '.join(done.already_in_plan)}."
+    messages.success(request, text)
+    return redirect(done.plan)
 
 
 @require_POST

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ from people.models import Person
 from people.outbox import Email, absolute_url, existing_keys, record_emails, render_email
 
 from . import calendar_invite, survey_selectors
-from .models import OPEN_STATUSES, CheckIn, FollowUpSurvey, Goal, LearningItem, Plan, PracticeItem
+from .models import OPEN_STATUSES, CheckIn, FollowUpSurvey, Goal, LearningItem, Plan, PlanRevision, PracticeItem
 from .services import surveys
 
 
@@ -394,9 +394,15 @@ def weekly_digests(mornings: dict[str, date], now: datetime) -> list[Email]:
     ).select_related("plan__person"):
         if item.awaits_feedback:
             due[item.plan.person.manager_id]["practice"].append(item)
+    # Plans waiting for the manager: those whose current revision they have not confirmed (one they confirmed
+    # waits for the person, as the team dashboard says, and is not theirs to do).
+    confirmed = PlanRevision.objects.filter(
+        plan=OuterRef("pk"), number=OuterRef("revision"), manager_confirmed_at__isnull=False
+    )
     for plan in (
         Plan.objects.filter(person__manager_id__in=managers, person__is_active=True, status__in=OPEN_STATUSES)
         .filter(Q(agreed_revision__isnull=True) | ~Q(agreed_revision=F("revision")))
+        .exclude(Exists(confirmed))
         .select_related("person")
     ):
         due[plan.person.manager_id]["agree"].append(plan)

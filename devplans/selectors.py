@@ -15,6 +15,7 @@ from assessments.models import Skill
 from catalog.models import Course, CourseSkill
 from people.selectors import is_below, person_for, seen_by, visible_people
 
+from .agreement_selectors import agreement_step
 from .models import (
     OPEN_STATUSES,
     CheckIn,
@@ -163,20 +164,28 @@ def agenda(plan: Plan, *, today: date, goals=None, learning=None, practice=None)
     return [{"title": title, "items": items} for title, items in sections if items]
 
 
-def next_steps(plan: Plan, *, user, today: date, goals, learning, practice, checkin, revision) -> list[dict]:
+def next_steps(
+    plan: Plan, *, user, today: date, goals, learning, practice, checkin, revision, manages: bool = False
+) -> list[dict]:
     """What to do next, most pressing first, for the person (or the manager) looking at the plan.
 
-    Each step is {"text", "anchor"} where anchor is the id of the page section to go to.
+    Each step is {"text", "anchor"} where anchor is the id of the page section to go to. manages: the user
+    is on the manager side of this open plan (they add goals).
     """
     steps = []
     own = is_own(user, plan)
     if plan.awaits_agreement and revision is not None:
-        if own and not revision.employee_confirmed_at:
-            steps.append({"text": f"Read the plan and confirm revision {plan.revision}", "anchor": "agreement"})
-        elif not own and not revision.manager_confirmed_at and is_direct_manager(user, plan.person):
-            steps.append({"text": f"Confirm revision {plan.revision} of the plan", "anchor": "agreement"})
-        elif not own:
-            steps.append({"text": f"Waiting for {plan.person.full_name} to confirm the plan", "anchor": "agreement"})
+        step = agreement_step(
+            plan,
+            own=own,
+            direct_manager=not own and is_direct_manager(user, plan.person),
+            manages=manages,
+            has_goals=bool(goals),
+            manager_confirmed=bool(revision.manager_confirmed_at),
+            employee_confirmed=bool(revision.employee_confirmed_at),
+        )
+        if step is not None:
+            steps.append({"text": step["text"], "anchor": step["anchor"]})
     for item in _overdue(learning, today):
         steps.append(
             {"text": f"Overdue: {item.course.title} (due {_day(item.due_on)})", "anchor": f"learning-{item.pk}"}
@@ -222,8 +231,10 @@ def next_steps(plan: Plan, *, user, today: date, goals, learning, practice, chec
 # --- the plan page ---------------------------------------
 
 
-def plan_page(plan: Plan, *, user, today: date) -> dict:
-    """Everything the plan page shows, in a fixed number of queries however many items it has."""
+def plan_page(plan: Plan, *, user, today: date, manages: bool = False) -> dict:
+    """Everything the plan page shows, in a fixed number of queries however many items it has.
+
+    manages: the user is on the manager side of this open plan (see next_steps)."""
     goals = list(
         plan.goals.select_related("skill").prefetch_related(
             Prefetch("progress_records", GoalProgress.objects.select_related("checkin").order_by("-checkin__held_on"))
@@ -232,7 +243,11 @@ def plan_page(plan: Plan, *, user, today: date) -> dict:
     learning = list(plan.learning_items.select_related("course", "goal__skill", "replaces__course"))
     practice = list(plan.practice_items.select_related("goal__skill"))
     checkins = list(plan.checkins.select_related("recorded_by__person").prefetch_related("goal_progress__goal__skill"))
-    revisions = list(plan.revisions.select_related("created_by__person", "manager_confirmed_by__person"))
+    revisions = list(
+        plan.revisions.select_related(
+            "created_by__person", "manager_confirmed_by__person", "manager_told", "employee_told"
+        )
+    )
     feedback = list(
         Feedback.objects.filter(person=plan.person)
         .filter(Q(plan=plan) | Q(plan__isnull=True))
@@ -277,6 +292,7 @@ def plan_page(plan: Plan, *, user, today: date) -> dict:
             practice=practice,
             checkin=scheduled,
             revision=current,
+            manages=manages,
         ),
         "chart": {
             "labels": [g.skill.name for g in goals],

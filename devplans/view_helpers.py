@@ -193,15 +193,17 @@ def plan_context(request, plan: Plan, *, next_page: str = "") -> dict:
     """Everything the plan page (and My plan) shows, with the forms this user may use, in a fixed number of queries."""
     user = request.user
     today = timezone.localdate()
-    page = selectors.plan_page(plan, user=user, today=today)
     own = selectors.is_own(user, plan)
     manages = selectors.may_manage(user, plan.person) and plan.is_open
+    page = selectors.plan_page(plan, user=user, today=today, manages=manages)
     works = (own or manages) and plan.is_open
     revision = page["current_revision"]
+    # A plan is agreed on its goals: without one there is nothing to confirm yet (the service refuses it too).
     can_confirm = bool(
         plan.is_open
         and plan.awaits_agreement
         and revision is not None
+        and page["goals"]
         and (
             (own and not revision.employee_confirmed_at)
             or (not own and not revision.manager_confirmed_at and selectors.is_direct_manager(user, plan.person))

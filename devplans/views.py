@@ -6,7 +6,7 @@ from assessments.selectors import role_of
 from people.selectors import reports_of, roles_for
 from skillbridge.authz import person_required
 
-from . import selectors, services
+from . import agreement_selectors, selectors, services
 from .forms import PreferredFormatsForm
 from .view_helpers import plan_context
 
@@ -23,6 +23,7 @@ def my_plan(request, form=None):
         form = PreferredFormatsForm(initial={"formats": person.preferred_formats})
     context = {"person": person, "reports": reports, "role": role_of(person), "formats_form": form}
     if person:
+        context["waiting"] = agreement_selectors.waiting_for_you(request.user, reports=False)
         plans = list(selectors.plans_of(request.user, person))
         open_plan = next((p for p in plans if p.is_open), None)
         context["past_plans"] = [p for p in plans if not p.is_open]

@@ -1,6 +1,7 @@
-"""The development plan story: Kate assesses Brian, creates a plan from his gaps with two courses
-and adds a practice item, Brian logs in and agrees it, Kate records a check-in with feedback,
-and Brian sees it on his plan. Screenshots of the plan page on a laptop and on a phone."""
+"""The development plan story: Kate assesses Brian, chooses the gaps the plan is made from (two goals, a
+course each) and adds a practice item, Brian logs in and agrees it, Kate records a check-in with feedback,
+and Brian sees it on his plan. Screenshots of the plan page on a laptop and on a phone; and the page where
+Kate chooses the gaps, on a laptop and on a phone."""
 
 from datetime import timedelta
 
@@ -8,11 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import Assessment, RoleProfile
+from assessments.models import Assessment, Impact, RoleProfile, SkillResult
 from assessments.services.roles import set_person_role
 from devplans.models import CheckIn, Plan
 from devplans.services.timeline import show
-from devplans.tests.helpers import course_for
+from devplans.tests.helpers import assess, course_for
 from e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,8 +60,8 @@ def _rate_low(page, skill, mistakes, how_often):
             fieldset.get_by_text(answer, exact=True).click()
             _settle(page)
     section().get_by_label("What mistakes have you observed?").fill(mistakes)
-    section().get_by_label("How often do they happen?").select_option(label=how_often)
-    section().get_by_text("High", exact=True).click()
+    section().get_by_role("radiogroup", name="How often do they happen?").get_by_text(how_often, exact=True).click()
+    section().get_by_role("radiogroup", name="What is the business impact?").get_by_text("High", exact=True).click()
     _settle(page)
     expect(section().get_by_text("Below target")).to_be_visible()
 
@@ -93,16 +94,22 @@ def test_plan_from_gaps_agreed_and_checked_in(browser, page, phone, live_server,
         "coaching": (1, 2, 3, 2),
     }
 
-    # From Brian's page, Kate drafts the plan from his gaps: two goals, one course for each.
+    # From Brian's page, Kate drafts the plan from his gaps: both are ticked (the biggest, and rated high
+    # impact), each with its best course; she keeps them and creates the plan: two goals, one course each.
     kate.get_by_role("link", name="Brian Walsh").first.click()
     panel = kate.locator("#plan-panel")
     panel.wait_for()
-    panel.get_by_role("button", name="Create plan from gaps").click()
+    panel.get_by_role("link", name="Create plan from gaps").click()
+    kate.wait_for_url(f"**/people/{org.employee_person.pk}/plans/from-gaps/")
+    expect(kate.get_by_label("1. Delegation")).to_be_checked()
+    expect(kate.get_by_label("2. Coaching others")).to_be_checked()
+    expect(kate.locator("#gap-coaching-about")).to_contain_text("Best course: Coaching conversations")
+    kate.get_by_role("button", name="Create the plan with the ticked gaps").click()
     kate.wait_for_url("**/plan/*/")
     plan = Plan.objects.get()
     assert kate.url == f"{live_server.url}/plan/{plan.pk}/"
     assert plan.source_assessment == assessment
-    expect(kate.get_by_text("Plan drafted from Brian Walsh's biggest gaps: 2 goals and 2 courses.")).to_be_visible()
+    expect(kate.get_by_text("Plan drafted from Brian Walsh's gaps: 2 goals and 2 courses.")).to_be_visible()
     goals = kate.locator("#goals")
     expect(goals.get_by_role("heading", name="Delegation", exact=True)).to_be_visible()
     expect(goals.get_by_role("heading", name="Coaching others", exact=True)).to_be_visible()
@@ -198,3 +205,64 @@ def test_plan_from_gaps_agreed_and_checked_in(browser, page, phone, live_server,
         "coaching": "on_track",
     }
     assert plan.checkins.filter(status=CheckIn.Status.SCHEDULED).count() == 1
+
+
+def test_kate_chooses_the_gaps_and_a_high_impact_one_is_ticked(browser, page, phone, live_server, org, screenshot):
+    """Point 3: every below-target gap ranked, the top three and the high-impact ones ticked, each with its best
+    course; Kate unticks one, ticks another, and gets one goal per chosen gap with its course."""
+    assessment = assess(
+        org.employee_person,
+        org.manager,
+        delegation=(1, 3, 18),
+        coaching=(1, 3, 12),
+        feedback=(2, 3, 6),
+        presenting=(2, 3, 3),
+        adaptability=(2, 3, 2),
+    )
+    SkillResult.objects.filter(assessment=assessment, skill__key="presenting").update(impact=Impact.HIGH)
+    SkillResult.objects.filter(assessment=assessment).update(mistakes="Seen in the last two releases.")
+    course_for("delegation", 1, 3, title="Delegation in practice", duration_minutes=45)
+    course_for("coaching", 1, 3, title="The Manager as Coach", duration_minutes=420)
+    course_for("presenting", 2, 3, title="Storytelling with Data", duration_minutes=90)
+    course_for("adaptability", 2, 3, title="Leading through change", duration_minutes=60)
+    chooser = f"{live_server.url}/people/{org.employee_person.pk}/plans/from-gaps/"
+
+    log_in(page, live_server, org.manager.email)
+    page.wait_for_url(f"{live_server.url}/team/")
+    page.goto(chooser)
+    expect(page.get_by_role("heading", name="Plan from Brian Walsh's gaps")).to_be_visible()
+    for label in ("1. Delegation", "2. Coaching others", "3. Giving and receiving feedback", "4. Presenting"):
+        expect(page.get_by_label(label)).to_be_checked()
+    expect(page.get_by_label("5. Adaptability")).not_to_be_checked()
+    expect(page.locator("#gap-presenting-about")).to_contain_text("ticked: you rated its business impact high")
+    expect(page.locator("#gap-presenting-about")).to_contain_text("Best course: Storytelling with Data")
+    expect(page.locator("#gap-feedback-about")).to_contain_text("No course")
+    screenshot(page, "plan-from-gaps-laptop")
+    log_in(phone, live_server, org.manager.email)
+    phone.goto(chooser)
+    expect(phone.get_by_label("4. Presenting")).to_be_checked()
+    screenshot(phone, "plan-from-gaps-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390, "the chooser scrolls sideways"
+
+    page.get_by_label("3. Giving and receiving feedback").uncheck()
+    page.get_by_label("5. Adaptability").check()
+    page.get_by_role("button", name="Create the plan with the ticked gaps").click()
+    page.wait_for_url("**/plan/*/")
+    expect(page.get_by_text("Plan drafted from Brian Walsh's gaps: 4 goals and 4 courses.")).to_be_visible()
+    plan = Plan.objects.get()
+    goals = {g.skill.key: [i.course.title for i in g.learning_items.all()] for g in plan.goals.select_related("skill")}
+    assert goals == {
+        "delegation": ["Delegation in practice"],
+        "coaching": ["The Manager as Coach"],
+        "presenting": ["Storytelling with Data"],
+        "adaptability": ["Leading through change"],
+    }
+
+    # Back on the page, the plan is there: the goals it has are shown, the rest are added to it.
+    page.goto(chooser)
+    expect(page.get_by_text("Brian Walsh already has a plan")).to_be_visible()
+    expect(page.get_by_label("1. Delegation")).to_be_disabled()
+    expect(page.get_by_label("3. Giving and receiving feedback")).to_be_checked()  # still one of the three biggest
+    page.get_by_role("button", name="Add the ticked gaps to the plan").click()
+    expect(page.get_by_text("Added to Brian Walsh's plan: 1 goal and 0 courses.")).to_be_visible()
+    assert plan.goals.count() == 5 and Plan.objects.count() == 1

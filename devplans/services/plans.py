@@ -15,13 +15,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Assessment, Level, RoleProfile, Skill
-from assessments.selectors import course_outcomes, current_rubric, gap_overview, recommendations_for, role_of
+from assessments.selectors import current_rubric
 from catalog.models import Course
 from devplans import selectors
 from devplans.models import Goal, LearningItem, Plan, PlanEvent, PlanRevision, PracticeItem
 from people.models import Person
 from skillbridge.data_cache import data_changed
 
+from .confirmation_emails import tell_the_other_side
 from .timeline import bump, diff, lock, name_of, record, show, stale
 
 DEFAULT_GOAL_WEEKS = 12
@@ -61,7 +62,9 @@ def _current_skill(skill: Skill) -> Skill:
 
 def _plan_for_update(plan: Plan) -> Plan:
     return (
-        Plan.objects.select_for_update(of=("self",)).select_related("person__user", "person__manager").get(pk=plan.pk)
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("person__user", "person__manager__user")
+        .get(pk=plan.pk)
     )
 
 
@@ -111,64 +114,15 @@ def outcome_text(skill: Skill, target: int) -> str:
     return f"Seen at level {target} ({label}) at the next assessment: {descriptor}".strip()
 
 
-@transaction.atomic
-def create_plan_from_gaps(*, person: Person, by, goals: int = 3, courses: int = 2) -> Plan:
-    """A draft plan with goals for the person's top gaps and their best-ranked courses, ready to agree.
+def create_plan_from_gaps(*, person: Person, by, skill_keys=None) -> Plan:
+    """A plan with goals for the person's chosen gaps and their best courses; see services/from_gaps.py.
 
-    Goals come from the latest manager's assessment (skills matched to the rubric in force by key),
-    aim at the target level, and are due in twelve weeks; courses are the top recommendations,
-    leaving out courses the person already had in a plan.
+    skill_keys None takes the gaps ticked by default (the three biggest and every high-impact one). With an
+    open plan, the goals it lacks are added to it. Kept here for callers that only want the plan (the demo).
     """
-    overview = gap_overview(person)
-    if overview["latest"] is None:
-        raise ValidationError(f"Assess {person.full_name} first: a plan from gaps needs a manager's assessment.")
-    rubric = current_rubric()
-    in_force = {skill.key: skill for skill in rubric.skills.all()} if rubric else {}
-    gaps = [r for r in overview["gaps"] if r.skill.key in in_force][:goals]
-    if not gaps:
-        raise ValidationError(f"{person.full_name} has no gaps in the latest assessment; start an empty plan instead.")
-    role = role_of(person)
-    target_role = role.target_profile if role else None
-    plan = create_plan(
-        person=person,
-        by=by,
-        career_goal=f"Grow into the {target_role.name} role." if target_role else "",
-        target_role=target_role,
-        source_assessment=overview["latest"],
-    )
-    due = _today() + timedelta(weeks=DEFAULT_GOAL_WEEKS)
-    by_key = {}
-    for result in gaps:
-        skill = in_force[result.skill.key]
-        by_key[skill.key] = add_goal(
-            plan=plan,
-            by=by,
-            skill=skill,
-            target_level=result.target,
-            outcome=outcome_text(skill, result.target),
-            due_on=due,
-            source_result=result,
-            start_level=result.level,
-        )
-    ranking = recommendations_for(
-        person,
-        gaps=gaps,
-        exclude_course_ids=selectors.courses_in_plans(person),
-        outcomes=course_outcomes(),
-        limit=courses,
-    )
-    course_due = _today() + timedelta(weeks=DEFAULT_COURSE_WEEKS)
-    chosen = Course.objects.in_bulk([r.course.course_id for r in ranking.recommendations])
-    for recommendation in ranking.recommendations:
-        add_learning_item(
-            plan=plan,
-            by=by,
-            course=chosen[recommendation.course.course_id],
-            goal=by_key.get(recommendation.gap.skill_key),
-            due_on=course_due,
-            reason=recommendation.reason,
-        )
-    return plan
+    from .from_gaps import plan_from_gaps
+
+    return plan_from_gaps(person=person, by=by, skill_keys=skill_keys).plan
 
 
 # --- the plan itself ---------------------------------------
@@ -230,7 +184,18 @@ def _content_changed(plan: Plan, *, by, changes, agreed_matters: bool = True) ->
     current = PlanRevision.objects.select_for_update().get(plan=plan, number=plan.revision)
     current.changes = [*current.changes, *changes]
     current.manager_confirmed_at = current.manager_confirmed_by = current.employee_confirmed_at = None
-    current.save(update_fields=["changes", "manager_confirmed_at", "manager_confirmed_by", "employee_confirmed_at"])
+    # Whoever was told of a confirmation that no longer counts is told again when it is given again.
+    current.manager_told = current.employee_told = None
+    current.save(
+        update_fields=[
+            "changes",
+            "manager_confirmed_at",
+            "manager_confirmed_by",
+            "employee_confirmed_at",
+            "manager_told",
+            "employee_told",
+        ]
+    )
 
 
 # --- goals ---------------------------------------
@@ -356,7 +321,8 @@ def confirm_plan(*, plan: Plan, by, revision: int, expected_version: int | None 
         raise ValidationError("This revision is already agreed.")
     current = PlanRevision.objects.select_for_update().get(plan=plan, number=plan.revision)
     now = timezone.now()
-    if selectors.is_own(by, plan):
+    by_person = selectors.is_own(by, plan)
+    if by_person:
         if current.employee_confirmed_at:
             raise ValidationError("You have already confirmed this revision.")
         current.employee_confirmed_at = now
@@ -380,6 +346,8 @@ def confirm_plan(*, plan: Plan, by, revision: int, expected_version: int | None 
     )
     if current.is_agreed:
         _agree(plan, current, by=by)
+    # The other side is told (an e-mail through the outbox, in this transaction); their start page shows it too.
+    tell_the_other_side(plan=plan, revision=current, by_person=by_person)
     return plan
 
 

@@ -158,7 +158,8 @@ def test_team_page_hides_people_who_left(client, org):
     response = client.get(URL, {"scope": "chain"})
     assert "Gone Person" not in response.content.decode()
     assert "Gone Person" not in _rows(org.manager, chain=True)
-    assert dashboard.action_counts(org.manager, chain=True)["agree"] == 0
+    counts = dashboard.action_counts(org.manager, chain=True)
+    assert counts["assess"] == 1 and sum(counts.values()) == 1  # Brian only
 
 
 def test_team_page_search_filters_by_name(client, org):
@@ -173,7 +174,7 @@ def test_another_managers_reports_never_appear(client, org):
     _plan(org.other_employee_person, Plan.Status.DRAFT)
     _assess(org.other_employee_person, org.other_manager)
     client.force_login(org.manager)
-    for query in ({}, {"scope": "chain"}, {"q": "Olivia"}, {"action": "agree"}, {"plan": "draft"}):
+    for query in ({}, {"scope": "chain"}, {"q": "Olivia"}, {"action": "goals"}, {"plan": "draft"}):
         assert "Olivia Reyes" not in client.get(URL, query).content.decode()
     assert set(_rows(org.manager, chain=True)) == {"Brian Walsh"}
     assert sum(dashboard.action_counts(org.manager, chain=True).values()) == 1
@@ -308,19 +309,30 @@ def test_a_self_assessment_does_not_count_as_assessed(org):
     assert _action(org) == "assess"
 
 
-def test_assessed_recently_and_no_plan_means_agree_plan(org):
-    _assess(org.employee_person, org.manager, days_ago=179)
-    assert _action(org) == "agree"
+def test_assessed_recently_with_gaps_and_no_plan_means_create_plan(org):
+    _assess(org.employee_person, org.manager, days_ago=179, gaps={"delegation": (2, 18)})
+    assert _action(org) == "start"
+    assert _row(org).action_label == "Create plan"
+
+
+def test_assessed_recently_without_gaps_and_no_plan_is_nothing_to_do_not_agree_plan(org):
+    _assess(org.employee_person, org.manager, days_ago=10)
+    row = _row(org)
+    assert (row.top_gaps, row.plan_state_choice.label, row.action.key) == ([], "No plan", "none")
 
 
 @pytest.mark.parametrize(
     ("status", "revision", "agreed_revision"), [(Plan.Status.DRAFT, 1, None), (Plan.Status.ACTIVE, 2, 1)]
 )
-def test_a_plan_awaiting_agreement_means_agree_plan_before_an_overdue_checkin(org, status, revision, agreed_revision):
+def test_a_plan_awaiting_the_managers_confirmation_comes_before_an_overdue_checkin(
+    org, status, revision, agreed_revision
+):
     _assess(org.employee_person, org.manager)
     plan = _plan(org.employee_person, status, revision=revision, agreed_revision=agreed_revision)
     _checkin(plan, -5)
-    assert _action(org) == "agree"
+    assert _action(org) == "goals"  # no goal yet: nothing to confirm
+    _goal(plan)
+    assert _action(org) == "confirm"
 
 
 @pytest.mark.parametrize(("days", "action"), [(-4, "checkin"), (0, "checkin"), (1, "none")])
@@ -380,11 +392,13 @@ def test_assess_is_a_post_button_named_for_the_person(client, org):
     assert 'Assess<span class="visually-hidden"> Brian Walsh</span></button>' in body
 
 
-def test_agree_plan_links_to_the_persons_page(client, org):
-    _assess(org.employee_person, org.manager)
+def test_create_plan_links_to_the_page_that_drafts_it_from_the_gaps(client, org):
+    _assess(org.employee_person, org.manager, gaps={"delegation": (2, 18)})
     client.force_login(org.manager)
     body = client.get(URL).content.decode()
-    assert f'href="{org.employee_person.get_absolute_url()}">Agree plan<span' in body
+    chooser = reverse("devplans:create_plan_from_gaps", args=[org.employee_person.pk])
+    assert f'href="{chooser}">Create plan<span class="visually-hidden"> for Brian Walsh</span></a>' in body
+    assert "Agree plan" not in body
 
 
 def test_hold_checkin_links_to_the_checkin(client, org):
@@ -460,7 +474,9 @@ def test_sorting_happens_before_pagination(client, team, settings):
     ("query", "expected"),
     [
         ({"action": "assess"}, ["Brian Walsh"]),
-        ({"action": "agree"}, ["Ann Agree"]),
+        ({"action": "goals"}, ["Ann Agree"]),
+        ({"action": "confirm"}, []),
+        ({"action": "waiting"}, []),
         ({"action": "checkin"}, ["Cai Checkin"]),
         ({"action": "feedback"}, []),
         ({"action": "none"}, ["Dee Done"]),
@@ -530,13 +546,24 @@ def test_summary_counts_each_action_and_links_to_its_filter(client, team):
     cai = team.manager_person.reports.get(full_name="Cai Checkin")
     _learning(Plan.objects.get(person=cai), status=LearningItem.Status.COMPLETED)
     eve = PersonFactory(manager=team.manager_person, full_name="Eve Extra")
-    _assess(eve, team.manager)
+    _assess(eve, team.manager, gaps={"delegation": (2, 18)})
     client.force_login(team.manager)
     response = client.get(URL, {"sort": "name", "plan": "draft"})
     body = response.content.decode()
-    assert dashboard.action_counts(team.manager) == {"assess": 1, "agree": 2, "checkin": 1, "feedback": 0, "none": 1}
+    assert dashboard.action_counts(team.manager) == {
+        "assess": 1,
+        "start": 1,
+        "goals": 1,
+        "confirm": 0,
+        "checkin": 1,
+        "feedback": 0,
+        "waiting": 0,
+        "none": 1,
+    }
     assert '<a href="?action=assess">1 to assess</a>' in body
-    assert '<a href="?action=agree">2 plans to agree</a>' in body
+    assert '<a href="?action=start">1 plan to create</a>' in body
+    assert '<a href="?action=goals">1 plan without goals</a>' in body
+    assert "to confirm" not in body
     assert '<a href="?action=checkin">1 check-in due</a>' in body
     assert "awaiting feedback" not in body
 
@@ -593,7 +620,7 @@ def _busy_report(manager_person, assessor):
     return person
 
 
-MAX_QUERIES = 11
+MAX_QUERIES = 12  # 11, and one for the "Waiting for you" items
 
 
 @pytest.mark.parametrize("size", [5, 50])

@@ -122,7 +122,8 @@ def test_the_panel_offers_a_plan_from_gaps_when_there_are_gaps(client, org):
     client.force_login(org.manager)
     body = body_of(client.get(panel_url(org), HTTP_HX_REQUEST="true"))
     assert "<html" not in body
-    assert "Create plan from gaps" in body and "btn btn-primary" in body
+    chooser = reverse("devplans:create_plan_from_gaps", args=[org.employee_person.pk])
+    assert f'<a class="btn btn-primary" href="{chooser}">Create plan from gaps</a>' in body
     assert "Start an empty plan" in body
     assert reverse("devplans:give_feedback", args=[org.employee_person.pk]) in body
 
@@ -152,7 +153,9 @@ def test_the_manager_creates_a_plan_from_gaps(client, org):
     assess(org.employee_person, org.manager, delegation=(1, 3, 9), feedback=(2, 3, 4))
     course = course_for("delegation")
     client.force_login(org.manager)
-    response = client.post(reverse("devplans:create_plan_from_gaps", args=[org.employee_person.pk]))
+    url = reverse("devplans:create_plan_from_gaps", args=[org.employee_person.pk])
+    assert 'value="feedback" id="gap-feedback" checked' in body_of(client.get(url))
+    response = client.post(url, {"skill": ["delegation", "feedback"]})
     plan = Plan.objects.get(person=org.employee_person)
     assert response.status_code == 302 and response["Location"] == plan_url(plan)
     assert sorted(plan.goals.values_list("skill__key", flat=True)) == ["delegation", "feedback"]

@@ -12,7 +12,7 @@ from devplans.models import CheckIn, LearningItem
 from devplans.services import items, plans
 from people.models import OutboundEmail
 
-from .helpers import agreed_plan, course_for
+from .helpers import agreed_plan, course_for, plan_with_goal
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +227,14 @@ def test_the_digest_lists_plans_to_agree(org, run, settings):
     run(at(2027, 1, 4))
     (digest,) = [m for m in mail.outbox if m.subject.startswith("Your team this week")]
     assert "Plans to agree:\n- Brian Walsh (revision 1)" in digest.body
+
+
+def test_the_digest_leaves_out_a_plan_the_manager_confirmed_and_that_waits_for_the_person(org, run, settings):
+    settings.DIGEST_WEEKDAY = 0
+    plan, _ = plan_with_goal(org)
+    plans.confirm_plan(plan=plan, by=org.manager, revision=1)
+    run(at(2027, 1, 4))
+    assert _keys("weekly_digest") == []  # nothing else is due for Kate, so no digest at all
 
 
 # --- the invite itself ---------------------------------------------------------------------------------------------
