@@ -64,8 +64,8 @@ SKILLS = [
         "name": "Presenting",
         "category": "Communication",
         "description": (
-            "Explaining an idea, update or proposal to a group, in person or on a call, so the audience understands "
-            "and remembers it."
+            "Speaking in public: explaining an idea, update or proposal to a group, in person or on a call, so the "
+            "audience understands and remembers it."
         ),
         "levels": [
             "Avoids presenting, or gets so nervous that the message is lost.",

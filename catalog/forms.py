@@ -17,7 +17,7 @@ class CourseFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
-        choices=[("title", "Title"), ("duration", "Shortest first"), ("cost", "Cheapest first")],
+        choices=[("", "Best match"), ("title", "Title"), ("duration", "Shortest first"), ("cost", "Cheapest first")],
     )
     retired = forms.BooleanField(label="Show retired courses", required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)

@@ -1,9 +1,22 @@
+import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 
 from people.models import ImportRecord
+
+# What the catalog search matches a course's own text against, on PostgreSQL (catalog/course_search.py):
+# the title weighs most, then the description, then the provider. Kept by a trigger, so every way a course
+# is written (forms, imports, bulk updates, the admin, raw SQL) keeps it up to date.
+COURSE_SEARCH_VECTOR_SQL = """
+NEW.search_vector :=
+    setweight(to_tsvector('english', COALESCE(NEW.title, '')), 'A')
+    || setweight(to_tsvector('english', COALESCE(NEW.description, '')), 'B')
+    || setweight(to_tsvector('english', COALESCE(NEW.provider, '')), 'C');
+RETURN NEW;
+"""
 
 
 class Course(models.Model):
@@ -33,12 +46,24 @@ class Course(models.Model):
     is_self_paced = models.BooleanField("Self-paced", default=True, help_text="Untick for scheduled sessions.")
     is_active = models.BooleanField("Active", default=True, help_text="Retired courses are kept but not offered.")
     updated_at = models.DateTimeField(auto_now=True)
+    # Written by the database on PostgreSQL (the trigger below); always empty on SQLite, which searches without it.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="course_duration_positive"),
             models.CheckConstraint(condition=Q(cost__gte=0), name="course_cost_not_negative"),
+        ]
+        # The search's GIN indexes (on search_vector, and trigrams of the title) are made by migration 0004 on
+        # PostgreSQL only, outside the model's state: SQLite has no GIN indexes.
+        triggers = [
+            pgtrigger.Trigger(
+                name="course_search_vector",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("title", "description", "provider"),
+                func=COURSE_SEARCH_VECTOR_SQL,
+            )
         ]
 
     def __str__(self):

@@ -1,8 +1,14 @@
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
+from .course_search import search_courses
 from .models import Course, CourseSkill
 
-SORTS = {"title": ("title", "pk"), "duration": ("duration_minutes", "title"), "cost": ("cost", "title")}
+SORTS = {
+    "title": ("title", "pk"),
+    "duration": ("duration_minutes", "title", "pk"),
+    "cost": ("cost", "title", "pk"),
+    "relevance": ("-relevance", "title", "pk"),
+}
 
 
 def skill_model():
@@ -18,7 +24,8 @@ def current_skills() -> QuerySet:
 
 
 def _with_skills(courses: QuerySet[Course]) -> QuerySet[Course]:
-    return courses.prefetch_related(
+    """With the skills each course builds, and without its search vector (only the database reads it)."""
+    return courses.defer("search_vector").prefetch_related(
         Prefetch("skills", queryset=CourseSkill.objects.select_related("skill").order_by("skill__order"))
     )
 
@@ -31,26 +38,28 @@ def courses_for(
     skill_key: str = "",
     max_minutes: int | None = None,
     max_cost=None,
-    sort: str = "title",
+    sort: str = "",
     include_retired: bool = False,
 ) -> QuerySet[Course]:
-    """The catalog, filtered; everyone who can log in may read it. Retired courses only on request (L&D)."""
+    """The catalog, filtered; everyone who can log in may read it. Retired courses only on request (L&D).
+
+    search: words matched against the courses' text and the skills they build (catalog/course_search.py);
+    sort: "title", "duration", "cost", or "" for the best match first when searching (by title otherwise).
+    """
     courses = Course.objects.all() if include_retired else Course.objects.filter(is_active=True)
-    if search:
-        courses = courses.filter(
-            Q(title__icontains=search)
-            | Q(description__icontains=search)
-            | Q(provider__icontains=search)
-            | Q(code__icontains=search)
-        )
+    if search.strip():
+        courses = search_courses(courses, search)
+        sort = sort or "relevance"
     if course_format:
         courses = courses.filter(format=course_format)
     if skill_key:
-        courses = courses.filter(skills__skill__key=skill_key).distinct()
+        courses = courses.filter(pk__in=CourseSkill.objects.filter(skill__key=skill_key).values("course_id"))
     if max_minutes:
         courses = courses.filter(duration_minutes__lte=max_minutes)
     if max_cost is not None:
         courses = courses.filter(cost__lte=max_cost)
+    if sort == "relevance" and not search.strip():
+        sort = "title"
     return _with_skills(courses).order_by(*SORTS.get(sort, SORTS["title"]))
 
 

@@ -13,7 +13,8 @@ from .importer import CourseRow, ErrorList, read_catalog, skill_lookup
 from .models import Course, CourseImport, CourseSkill
 from .selectors import current_skills
 
-FIELDS = frozenset(f.name for f in Course._meta.concrete_fields if not f.primary_key)
+# The fields an import row may set: all but the id and the search vector, which the database writes.
+FIELDS = frozenset(f.name for f in Course._meta.concrete_fields if not f.primary_key and f.name != "search_vector")
 BATCH = 500
 MB = 1024 * 1024
 

@@ -31,7 +31,7 @@ def course_list(request):
         "skill_key": data.get("skill") or "",
         "max_minutes": data.get("max_minutes"),
         "max_cost": data.get("max_cost"),
-        "sort": data.get("sort") or "title",
+        "sort": data.get("sort") or "",
         "include_retired": bool(data.get("retired")) and (roles.is_ld or roles.is_admin),
     }
     courses = selectors.courses_for(request.user, **filters)
@@ -60,9 +60,11 @@ def course_detail(request, pk):
 def course_edit(request, pk=None):
     course = get_object_or_404(Course, pk=pk) if pk else Course()
     form = CourseForm(request.POST or None, instance=course)
-    formset = CourseSkillFormSet(
-        request.POST or None, instance=course, prefix="skills", initial=None if pk else _skill_from_query(request.GET)
-    )
+    # The pre-filled skill row is for showing the form only. Given again with the posted data, it would be the
+    # row's "initial" value: a row saved as shown would count as unchanged and be dropped, so the course would
+    # be saved covering nothing.
+    prefill = _skill_from_query(request.GET) if request.method == "GET" and not pk else None
+    formset = CourseSkillFormSet(request.POST or None, instance=course, prefix="skills", initial=prefill)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         saved = services.save_course(form=form, formset=formset)
         messages.success(request, f"“{saved.title}” is saved.")

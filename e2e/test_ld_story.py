@@ -1,7 +1,9 @@
-"""The L&D story: Lisa adds a course for Delegation, Kate sees it recommended for Brian
-with its reason, Kate asks L&D for help, Lisa answers, and Kate reads the answer."""
+"""The L&D story: Lisa sees Brian's Delegation gap on the Demand page and adds a course for it from
+there, Kate sees it recommended for Brian with its reason, Kate asks L&D for help, Lisa answers, and
+Kate reads the answer."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, RoleProfile, SkillResult
@@ -45,23 +47,32 @@ def _brian_assessed_with_a_delegation_gap(org):
 def test_lisa_adds_a_course_kate_sees_it_recommended_and_asks_ld_for_more(browser, live_server, org, screenshot):
     _brian_assessed_with_a_delegation_gap(org)
 
-    # Lisa (L&D) adds a course for Delegation.
+    # Lisa (L&D) sees on the Demand page that no course covers Brian's Delegation gap, and adds one from there:
+    # the form starts with the skill and levels, she fills in the rest, and the course keeps them.
     lisa = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in(lisa, live_server, org.ld.email)
-    lisa.goto(f"{live_server.url}/catalog/")
-    lisa.get_by_role("link", name="Add a course").click()
+    lisa.goto(f"{live_server.url}{reverse('assessments:demand')}")
+    uncovered = lisa.get_by_role("listitem").filter(has_text="1 person needs Delegation at level 1 → 3")
+    uncovered.get_by_role("link", name="Add a course").click()
+    lisa.wait_for_url("**/catalog/new/?skill=delegation&from=1&to=3")
+    first_skill = lisa.locator("fieldset").filter(has_text="Skill").first
+    assert first_skill.get_by_label("Skill").locator("option:checked").inner_text() == "Delegation"
+    assert first_skill.get_by_label("From level").input_value() == "1"
+    assert first_skill.get_by_label("To level").input_value() == "3"
     lisa.get_by_label("Code").fill("delegation-in-practice")
     lisa.get_by_label("Title").fill("Delegation in practice")
     lisa.get_by_label("Format").select_option(label="Video")
     lisa.get_by_label("Duration (minutes)").fill("45")
-    first_skill = lisa.locator("fieldset").filter(has_text="Skill").first
-    first_skill.get_by_label("Skill").select_option(label="Delegation")
-    first_skill.get_by_label("From level").select_option("1")
-    first_skill.get_by_label("To level").select_option("3")
+    screenshot(lisa, "course-form-from-demand")
     lisa.get_by_role("button", name="Save the course").click()
     lisa.get_by_text("is saved").wait_for()
     course = Course.objects.get(code="delegation-in-practice")
-    assert course.skills.get().skill.key == "delegation"
+    link = course.skills.get()
+    assert (link.skill.key, link.level_from, link.level_to) == ("delegation", 1, 3)
+    cells = lisa.get_by_role("row").filter(has_text="Delegation").get_by_role("cell").all_inner_texts()
+    assert cells == ["Delegation", "1", "3"]  # the course page: the skill it builds, from and to level
+    lisa.goto(f"{live_server.url}{reverse('assessments:demand')}")
+    lisa.get_by_text("Every gap has an active course that covers it.").wait_for()
 
     # Kate opens Brian's page: the course is recommended, with its reason.
     kate = browser.new_page(viewport={"width": 1280, "height": 900})

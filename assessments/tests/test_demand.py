@@ -292,3 +292,17 @@ def test_query_count_does_not_grow_with_the_org(client, org, size, django_assert
         assert client.get(reverse("assessments:demand"), {"department": departments[0].pk}).status_code == 200
     with django_assert_max_num_queries(4):
         demand()
+
+
+def test_add_a_course_links_to_the_course_form_with_the_skill_and_levels_of_the_uncovered_gap(client, org):
+    assess(org.employee_person, {"delegation": (2, 4, 8)})
+    client.force_login(org.ld)
+    body = client.get(reverse("assessments:demand")).content.decode()
+    link = f"{reverse('catalog:course_add')}?skill=delegation&amp;from=2&amp;to=4"
+    assert f'href="{link}"' in body
+    form = client.get(f"{reverse('catalog:course_add')}?skill=delegation&from=2&to=4").context["formset"].forms[0]
+    assert (form["skill"].value(), form["level_from"].value(), form["level_to"].value()) == (
+        _skill("delegation").pk,
+        2,
+        4,
+    )

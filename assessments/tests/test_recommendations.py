@@ -1,13 +1,18 @@
 """recommendations_for: the database side of the ranking (what is read, in how many queries)."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import selectors
 from assessments.models import Assessment, RubricVersion, Skill, SkillResult
+from assessments.recommending import Gap, coverage
 from catalog.models import Course, CourseSkill
 from catalog.tests.factories import CourseFactory
+from people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +189,52 @@ def test_follow_up_outcomes_reach_the_ranking_through_the_registered_reader(monk
     assert survey_selectors.course_outcomes in selectors._outcome_readers
     monkeypatch.setattr(selectors, "_outcome_readers", [lambda: {7: Outcome(8, 10)}])
     assert selectors.course_outcomes() == {7: Outcome(8, 10)}
+
+
+def test_the_gaps_panel_says_why_a_lower_course_ranks_lower(client, org):
+    _gaps(org, delegation=(1, 3, 18))
+    _course("delegation", title="Delegating in 45 minutes", duration_minutes=45)
+    _course("delegation", title="Delegation day", duration_minutes=480, is_self_paced=False)
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:gaps", args=[org.employee_person.pk])).content.decode()
+    assert body.index("Delegating in 45 minutes") < body.index("Delegation day")
+    assert "Ranked lower: longer (8 h); scheduled sessions, not self-paced" in body
+    assert body.count("Ranked lower:") == 1
+
+
+def _covers(recommendation, result):
+    """How much of the gap (a SkillResult) the recommended course closes; 0 when it does not fit the level."""
+    gap = Gap(result.skill.key, result.skill.name, result.level, result.target, result.priority)
+    return max(
+        (coverage(gap, skill) for skill in recommendation.course.skills if skill.skill_key == gap.skill_key), default=0
+    )
+
+
+def test_on_the_demo_every_gap_has_its_best_covering_course_among_its_first_three():
+    """Every gap of every demo person with an assessment, as their gaps panel ranks it: of the courses that fit the
+    person's level, one that closes the most of the gap is among the first three for that gap (the demo people
+    have no preferred formats, so nothing excuses it), and every course after the first says why it ranks lower."""
+    call_command("seed_demo", stdout=StringIO())
+    people = Person.objects.filter(assessments__status=Assessment.Status.SUBMITTED).distinct()
+    gaps_seen = 0
+    for person in people:
+        gaps = [r for r in selectors.gap_overview(person)["gaps"] if r.level is not None and r.target is not None]
+        ranking = selectors.recommendations_for(
+            person,
+            gaps=gaps,
+            exclude_course_ids=selectors.taken_courses(person),
+            outcomes=selectors.course_outcomes(),
+            limit=None,
+        )
+        assert not person.preferred_formats
+        for result in gaps:
+            for_gap = [r for r in ranking.recommendations if _covers(r, result) > 0]
+            if not for_gap:
+                continue
+            gaps_seen += 1
+            best = max(_covers(r, result) for r in for_gap)
+            first_three = [(r.course.title, _covers(r, result)) for r in for_gap[:3]]
+            assert best in [share for _, share in first_three], (person.full_name, result.skill.key, first_three)
+        assert all(r.reason for r in ranking.recommendations)
+        assert all(r.ranked_lower for r in ranking.recommendations[1:]), person.full_name
+    assert gaps_seen >= 30

@@ -135,3 +135,49 @@ def test_a_query_that_is_not_understood_leaves_the_form_sensible(client, org, qu
         assert (first.initial["level_from"], first.initial["level_to"]) == (1, 3)
     else:
         assert "skill" not in first.initial
+
+
+def _as_submitted(response, **typed):
+    """The course form as the browser submits it: each field with the value it was shown with, then `typed`."""
+    formset = response.context["formset"]
+    data = {}
+    for form in (response.context["form"], formset.management_form, *formset.forms):
+        for field in form:
+            if field.name in ("id", "course", "DELETE"):
+                continue
+            value = field.value()
+            if value is True:
+                value = "on"
+            if value is not None and value is not False:
+                data[field.html_name] = value
+    return data | typed
+
+
+def test_a_course_added_from_the_demand_page_is_saved_covering_the_skill_and_levels(client, org):
+    client.force_login(org.ld)
+    url = reverse("catalog:course_add") + "?skill=delegation&from=2&to=4"
+    shown = client.get(url)
+    data = _as_submitted(
+        shown, code="delegation-for-leads", title="Delegation for leads", format="workshop", duration_minutes=120
+    )
+    response = client.post(url, data)
+    course = Course.objects.get(code="delegation-for-leads")
+    assert response.url == reverse("catalog:course_detail", args=[course.pk])
+    assert [(link.skill.key, link.level_from, link.level_to) for link in course.skills.all()] == [("delegation", 2, 4)]
+
+
+def test_a_course_added_from_the_demand_page_keeps_the_skill_after_a_mistake(client, org):
+    client.force_login(org.ld)
+    url = reverse("catalog:course_add") + "?skill=delegation&from=1&to=3"
+    data = _as_submitted(client.get(url), code="delegation-basics", title="", format="video", duration_minutes=45)
+    again = client.post(url, data)
+    assert again.status_code == 200 and not Course.objects.exists()
+    first = again.context["formset"].forms[0]
+    assert (first["skill"].value(), first["level_from"].value(), first["level_to"].value()) == (
+        str(_skill("delegation").pk),
+        "1",
+        "3",
+    )
+    client.post(url, _as_submitted(again, title="Delegation basics"))
+    link = Course.objects.get(code="delegation-basics").skills.get()
+    assert (link.skill.key, link.level_from, link.level_to) == ("delegation", 1, 3)
