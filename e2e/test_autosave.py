@@ -15,20 +15,12 @@ from assessments.models import Assessment, Behaviour, RoleProfile, SkillResult
 from assessments.selectors import current_rubric
 from assessments.services.roles import set_person_role
 from conftest import CHROMIUM
+from e2e.conftest import CHROMIUM_ARGS
 from people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SAVES = "**/assessments/*/skills/*/"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NOTE = "Lost the thread in the planning meeting, twice; then recovered well when asked."
 MISTAKES = "Two releases slipped because he kept the risky parts to himself."
 
@@ -47,7 +39,7 @@ def run(scenario, *, phone=False):
         from playwright.async_api import async_playwright
 
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             options = (
                 {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
                 if phone
